@@ -1,0 +1,188 @@
+"""The ``playbook`` command: thin click commands over the same functions as the plugin."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from .generate import generate_pages, write_pages
+from .loader import find_exercise_files, load_library
+from .problems import report
+from .render import make_environment
+from .schema import SLUG_PATTERN, json_schema
+
+SCHEMA_PATH = Path("schema/exercise.schema.json")
+EXERCISES = Path("exercises")
+TEMPLATES = Path("templates")
+
+
+def _quiet_env() -> dict[str, str]:
+    """Environment for MkDocs runs: without Material's end-of-life banner on every build."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="engagement-playbook")
+def main() -> None:
+    """Build and check the Engagement Playbook: exercises in YAML, rendered into a site."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check exercise files (default: everything in exercises/).
+
+    Prints every problem in every file as path:line:col, and exits 1 if there is one.
+    Inside GitHub Actions it also prints ::error annotations for the pull request.
+    """
+    wanted = list(paths) or [EXERCISES]
+    missing = [p for p in wanted if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    # Rules across files (unique ids, related ids) need the neighbours of a named file too.
+    folders = {p if p.is_dir() else p.parent for p in wanted}
+    library = load_library(sorted(folders | set(wanted)), root=Path.cwd())
+    selected = {_display(p) for p in find_exercise_files(wanted)}
+    problems = [p for p in library.problems if p.path in selected]
+    if problems:
+        click.echo(report(problems), err=True)
+        sys.exit(1)
+    click.echo(f"{len(selected)} exercise file{'s' if len(selected) != 1 else ''} OK.")
+
+
+@main.command()
+@click.argument("exercise_id")
+@click.option("--title", help="The exercise's title (default: made from the id).")
+@click.option("--folder", type=click.Path(path_type=Path), default=EXERCISES, show_default=True)
+def new(exercise_id: str, title: str | None, folder: Path) -> None:
+    """Start a new exercise file, exercises/EXERCISE_ID.yaml, that validates as it is."""
+    if not re.fullmatch(SLUG_PATTERN, exercise_id):
+        suggestion = "-".join(re.sub(r"[^a-z0-9]+", " ", exercise_id.lower()).split())
+        raise click.UsageError(
+            f"'{exercise_id}' is not a valid id: use lowercase letters, digits and single "
+            f"hyphens, e.g. '{suggestion or 'listen-to-the-end'}'"
+        )
+    target = folder / f"{exercise_id}.yaml"
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; it was left as it is")
+    schema_ref = os.path.relpath(SCHEMA_PATH, folder) if SCHEMA_PATH.exists() else SCHEMA_PATH
+    title = title or exercise_id.replace("-", " ").capitalize()
+    text = make_environment(None).get_template("new_exercise.yaml.j2").render(
+        id=exercise_id,
+        title=json.dumps(title),
+        today=dt.date.today().isoformat(),
+        schema=Path(schema_ref).as_posix(),
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"Created {target}.")
+    click.echo("Next:")
+    click.echo(f"  1. Write the exercise in {target}: every field has a comment saying what it is for.")
+    click.echo(f"  2. Check it:  playbook validate {target}")
+    click.echo(f"  3. See it:    playbook serve   (then open /exercises/{exercise_id}/)")
+
+
+@main.command()
+@click.option("--output", type=click.Path(path_type=Path), default=SCHEMA_PATH, show_default=True)
+@click.option("--check", is_flag=True, help="Exit 1 if the file is missing or out of date.")
+def schema(output: Path, check: bool) -> None:
+    """Write the JSON Schema of an exercise (for editor completion)."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    current = output.read_text(encoding="utf-8") if output.exists() else None
+    if check:
+        if current != text:
+            click.echo(f"{output} is out of date: run 'playbook schema' and commit it.", err=True)
+            sys.exit(1)
+        click.echo(f"{output} is up to date.")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}.")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.option("--exercises", type=click.Path(exists=True, path_type=Path), default=EXERCISES)
+@click.option("--templates", type=click.Path(path_type=Path), default=TEMPLATES)
+def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
+    """Write the generated Markdown pages to OUT_DIR (for engines other than MkDocs)."""
+    library = load_library([exercises], root=Path.cwd())
+    if not library.ok:
+        click.echo(report(library.problems), err=True)
+        sys.exit(1)
+    pages = generate_pages(library.exercises, make_environment(templates))
+    write_pages(pages, out_dir)
+    click.echo(f"Wrote {len(pages)} pages to {out_dir}.")
+
+
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml"))
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=Path("site"))
+@click.option("--strict/--no-strict", default=True, show_default=True)
+def build(config_file: Path, site_dir: Path, strict: bool) -> None:
+    """Build the site into SITE_DIR; on failure the previous site is left as it was.
+
+    MkDocs builds into a fresh folder beside SITE_DIR, which replaces SITE_DIR only
+    when the build succeeded.
+    """
+    sys.exit(build_site(config_file, site_dir, strict=strict))
+
+
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int:
+    site_dir = site_dir.resolve()
+    staging = site_dir.with_name(f".{site_dir.name}-building")
+    shutil.rmtree(staging, ignore_errors=True)
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(staging)]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(command, env=_quiet_env(), capture_output=True, text=True)
+    output = "\n".join(s for s in (result.stdout.strip(), result.stderr.strip()) if s)
+    if result.returncode != 0 or not (staging / "index.html").exists():
+        shutil.rmtree(staging, ignore_errors=True)
+        click.echo(_clean_mkdocs_output(output), err=True)
+        kept = "kept as it was" if site_dir.exists() else "not created"
+        click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
+        return 1
+    if output:
+        click.echo(output, err=True)
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    click.echo(f"Built the site in {site_dir}.")
+    return 0
+
+
+def _clean_mkdocs_output(output: str) -> str:
+    """MkDocs' own log, without the level prefixes that make a problem list hard to read."""
+    lines = [re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", ln) for ln in output.splitlines()]
+    return "\n".join(ln for ln in lines if ln.strip() and not ln.startswith("Aborted with"))
+
+
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml"))
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Serve the site with live reload (exercises/ and templates/ are watched)."""
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", dev_addr]
+    try:
+        sys.exit(subprocess.call(command, env=_quiet_env()))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+def _display(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

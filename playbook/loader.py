@@ -1,0 +1,366 @@
+"""YAML files → exercises, or the complete list of problems with them.
+
+Fast path: libyaml's C parser (``yaml.CSafeLoader``) composes the node tree and
+PyYAML's constructor builds plain data, which pydantic validates. Node positions
+come from the same C parser, but are only looked up when there is a problem to
+report. Unchanged files (same bytes) are taken from a cache and not parsed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .problems import Problem
+from .schema import FIELD_TYPES, Exercise
+from . import messages
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+EXERCISE_SUFFIXES = (".yaml", ".yml")
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that remembers duplicate keys instead of silently keeping the last."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[yaml.Node, yaml.Node, yaml.Node]] = []
+
+    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        seen: dict[Any, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    self.duplicates.append((node, key_node, seen[key_node.value]))
+                else:
+                    seen[key_node.value] = key_node
+        return super().construct_mapping(node, deep=deep)
+
+
+@dataclass
+class LoadedFile:
+    """One file's outcome: an exercise, or the problems that stopped it."""
+
+    path: Path
+    display: str
+    digest: str
+    text: str | None
+    exercise: Exercise | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Library:
+    """All exercises of a folder, valid ones by id, and every problem found."""
+
+    files: list[LoadedFile]
+    problems: list[Problem]
+
+    @property
+    def exercises(self) -> list[Exercise]:
+        return [f.exercise for f in self.files if f.exercise is not None]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def source_of(self, exercise_id: str) -> LoadedFile:
+        for loaded in self.files:
+            if loaded.exercise is not None and loaded.exercise.id == exercise_id:
+                return loaded
+        raise KeyError(exercise_id)
+
+
+Cache = dict[Path, LoadedFile]
+
+
+def find_exercise_files(paths: Iterable[Path]) -> list[Path]:
+    """Exercise files in these paths (folders are searched, files kept), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(p for p in path.iterdir() if p.suffix in EXERCISE_SUFFIXES)
+        else:
+            found.add(path)
+    return sorted(found)
+
+
+def load_library(
+    paths: Iterable[Path], *, root: Path | None = None, cache: Cache | None = None
+) -> Library:
+    """Load and check every exercise file, then the rules that span files.
+
+    ``root`` makes the paths in messages relative (as a pull request shows them).
+    """
+    files = [
+        load_file(path, root=root, cache=cache) for path in find_exercise_files(paths)
+    ]
+    problems = [p for f in files for p in f.problems]
+    problems += check_library(files)
+    return Library(files=files, problems=sorted(problems))
+
+
+def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = None) -> LoadedFile:
+    display = _display_path(path, root)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return LoadedFile(
+            path, display, "", None,
+            problems=[Problem(display, message=f"cannot read this file: {reason}",
+                              hint="check that the path exists and is readable")],
+        )
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    if cache is not None and (hit := cache.get(path)) and hit.digest == digest:
+        return hit
+    loaded = parse_exercise(data, path=path, display=display, digest=digest)
+    if cache is not None:
+        cache[path] = loaded
+    return loaded
+
+
+def parse_exercise(
+    data: bytes, *, path: Path, display: str, digest: str = ""
+) -> LoadedFile:
+    """Bytes of one file → a LoadedFile holding an Exercise or its problems."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex().upper()
+        return LoadedFile(path, display, digest, None, problems=[Problem(
+            display, line, column, "",
+            f"this file is not UTF-8 text: byte 0x{byte} cannot be read",
+            "save the file with UTF-8 encoding (most editors offer it under "
+            "'Save with encoding' or in the status bar)",
+        )])
+    loaded = LoadedFile(path, display, digest, text)
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            loaded.problems.append(Problem(
+                display, 1, 1, "", "this file is empty; expected an exercise "
+                "(a mapping with id, title, summary, …)",
+                "run 'playbook new <id>' to start from a complete example",
+            ))
+            return loaded
+        if not isinstance(root, yaml.MappingNode):
+            kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+            loaded.problems.append(Problem(
+                display, root.start_mark.line + 1, root.start_mark.column + 1, "",
+                f"expected a mapping of keys (id: …, title: …) at the top level, found {kind}",
+                "remove the leading '- ' or write the exercise as 'key: value' lines",
+            ))
+            return loaded
+        raw = loader.construct_document(root)
+    except yaml.MarkedYAMLError as error:
+        loaded.problems.append(messages.yaml_error(display, error))
+        return loaded
+    except yaml.YAMLError as error:  # unmarked: rare, but never a traceback
+        loaded.problems.append(Problem(display, 1, 1, "", f"cannot read YAML: {error}"))
+        return loaded
+    finally:
+        loader.dispose()
+
+    for mapping, key_node, first in loader.duplicates:
+        key_path = _path_to(root, mapping) or ""
+        loaded.problems.append(Problem(
+            display, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+            _join(key_path, key_node.value),
+            f"duplicate key '{key_node.value}' (first set on line {first.start_mark.line + 1}); "
+            "only one value can be kept",
+            "delete one of the two, or merge them",
+        ))
+
+    try:
+        exercise = Exercise.model_validate(raw)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            loaded.problems.append(_problem_from_pydantic(display, text, root, detail))
+        return loaded
+
+    for loc, message, hint in messages.exercise_rules(exercise):
+        loaded.problems.append(_problem_at(display, text, root, loc, message, hint))
+    if not loaded.problems:
+        loaded.exercise = exercise
+    return loaded
+
+
+def check_library(files: list[LoadedFile]) -> list[Problem]:
+    """Rules across files: file names match ids, ids are unique, related ids exist."""
+    problems: list[Problem] = []
+    first_seen: dict[str, LoadedFile] = {}
+    valid = [f for f in files if f.exercise is not None]
+    # A file with problems may still have a readable id: it counts as existing, so its
+    # own problems are not followed by a cascade of "unknown related id".
+    known_ids = {f.exercise.id for f in valid} | {i for f in files if (i := _raw_id(f))}
+    for loaded in valid:
+        ex = loaded.exercise
+        assert ex is not None
+        stem = loaded.path.name.rsplit(".", 1)[0]
+        if stem != ex.id:
+            problems.append(_located(loaded, ("id",),
+                f"the file is named '{loaded.path.name}' but the id is '{ex.id}'",
+                f"rename the file to '{ex.id}{loaded.path.suffix}', or set 'id: {stem}'"))
+        if (first := first_seen.get(ex.id)) is not None:
+            where = _located(first, ("id",), "", "")
+            problems.append(_located(loaded, ("id",),
+                f"id '{ex.id}' is already used by {where.path}:{where.line}",
+                "ids must be unique: choose another id and rename the file to match"))
+        else:
+            first_seen[ex.id] = loaded
+        for index, other in enumerate(ex.related):
+            if other == ex.id:
+                problems.append(_located(loaded, ("related", index),
+                    "an exercise cannot be related to itself", "remove this id"))
+            elif other not in known_ids:
+                problems.append(_located(loaded, ("related", index),
+                    f"no exercise has the id '{other}'",
+                    messages.did_you_mean(other, sorted(known_ids))
+                    or "use the id of an existing file in exercises/ (its name without .yaml)"))
+    return problems
+
+
+def _raw_id(loaded: LoadedFile) -> str | None:
+    if loaded.exercise is not None:
+        return loaded.exercise.id
+    if loaded.problems and loaded.text:
+        try:
+            data = yaml.load(loaded.text, Loader=_BaseLoader)
+        except yaml.YAMLError:
+            return None
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            return data["id"]
+    return None
+
+
+def _located(loaded: LoadedFile, loc: tuple, message: str, hint: str) -> Problem:
+    assert loaded.text is not None
+    root = yaml.compose(loaded.text, Loader=_BaseLoader)
+    return _problem_at(loaded.display, loaded.text, root, loc, message, hint)
+
+
+def _problem_at(display: str, text: str, root: yaml.Node, loc: tuple, message: str, hint: str) -> Problem:
+    node, key_path = _walk(root, loc)
+    return Problem(display, node.start_mark.line + 1, node.start_mark.column + 1,
+                   key_path, message, hint)
+
+
+def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dict) -> Problem:
+    loc = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        # Reported at the parent mapping, naming the key that is missing.
+        node, key_path = _walk(root, loc[:-1])
+        message, hint = messages.explain(detail, key_path=_join(key_path, loc[-1]))
+        return Problem(display, node.start_mark.line + 1, node.start_mark.column + 1,
+                       key_path, message, hint)
+    if kind == "extra_forbidden":
+        # Reported at the unknown key itself.
+        parent, parent_path = _walk(root, loc[:-1])
+        key_node = _key_node(parent, loc[-1]) or parent
+        allowed = messages.allowed_keys(loc[:-1])
+        message, hint = messages.explain(detail, key_path=_join(parent_path, loc[-1]),
+                                         allowed=allowed)
+        return Problem(display, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
+                       _join(parent_path, loc[-1]), message, hint)
+    node, key_path = _walk(root, loc)
+    message, hint = messages.explain(detail, key_path=key_path)
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    offset = (detail.get("ctx") or {}).get("offset")
+    if offset is not None and isinstance(node, yaml.ScalarNode):
+        line, column = _position_inside(text, node, offset)
+    return Problem(display, line, column, key_path, message, hint)
+
+
+def _position_inside(text: str, node: yaml.ScalarNode, offset: int) -> tuple[int, int]:
+    """The line and column of ``offset`` (in the stripped value) in the source text."""
+    fragment = node.value.strip()[offset : offset + 12].split("\n")[0]
+    index = text.find(fragment, node.start_mark.index) if fragment else -1
+    if index < 0 or (node.end_mark and index > node.end_mark.index):
+        return node.start_mark.line + 1, node.start_mark.column + 1
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _walk(root: yaml.Node, loc: tuple) -> tuple[yaml.Node, str]:
+    """Follow a pydantic location through the node tree as far as it exists.
+
+    Returns the deepest node reached and its key path (``steps[0].minutes``).
+    Discriminator tags that pydantic inserts (``…fields.0.long.lines``) are skipped.
+    """
+    node, path = root, ""
+    for part in loc:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            value = _value_node(node, part)
+            if value is None:
+                if part in FIELD_TYPES and _scalar_value(node, "type") == part:
+                    continue
+                break
+            node, path = value, _join(path, part)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if not 0 <= part < len(node.value):
+                break
+            node, path = node.value[part], f"{path}[{part}]"
+        else:
+            break
+    return node, path
+
+
+def _path_to(root: yaml.Node, target: yaml.Node, path: str = "") -> str | None:
+    if root is target:
+        return path
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if (found := _path_to(value, target, _join(path, key.value))) is not None:
+                return found
+    elif isinstance(root, yaml.SequenceNode):
+        for index, item in enumerate(root.value):
+            if (found := _path_to(item, target, f"{path}[{index}]")) is not None:
+                return found
+    return None
+
+
+def _value_node(mapping: yaml.MappingNode, key: str) -> yaml.Node | None:
+    for key_node, value_node in reversed(mapping.value):
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return value_node
+    return None
+
+
+def _key_node(mapping: yaml.Node, key: str) -> yaml.Node | None:
+    if isinstance(mapping, yaml.MappingNode):
+        for key_node, _ in mapping.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+                return key_node
+    return None
+
+
+def _scalar_value(mapping: yaml.MappingNode, key: str) -> str | None:
+    node = _value_node(mapping, key)
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+def _join(path: str, key: Any) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _display_path(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()

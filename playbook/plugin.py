@@ -1,0 +1,105 @@
+"""MkDocs plugin ``playbook``: a thin adapter from MkDocs events to the generator.
+
+* ``on_pre_build`` loads and validates every exercise. It runs before MkDocs
+  cleans ``site/``, so a failed validation leaves the last good site as it was.
+* ``on_files`` adds the generated pages in memory. Exercise, theme and audience
+  pages stay out of the navigation (the sidebar lists catalog pages only), which
+  keeps build time linear in the number of exercises.
+* Edit links of exercise pages point at their YAML source.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .generate import EXERCISES_DIR, RenderCache, generate_pages
+from .loader import Cache, load_library
+from .problems import report
+from .render import make_environment
+
+log = logging.getLogger("mkdocs.plugins.playbook")
+
+# Catalog index pages are linked from the nav; everything else generated is not.
+_IN_NAV = {f"{EXERCISES_DIR}/index.md", "themes/index.md", "audiences/index.md"}
+
+
+class PlaybookConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    exercises = c.Dir(exists=True, default="exercises")
+    templates = c.Optional(c.Dir(exists=True))
+
+
+class PlaybookPlugin(BasePlugin[PlaybookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self._load_cache: Cache = {}
+        self._render_cache = RenderCache()
+        self._pages = []
+        self._sources: dict[str, Path] = {}
+        self.timings: dict[str, float] = {}
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        root = Path(config.config_file_path or ".").parent
+        started = time.perf_counter()
+        library = load_library(
+            [Path(self.config.exercises)], root=root, cache=self._load_cache
+        )
+        loaded = time.perf_counter()
+        if not library.ok:
+            raise PluginError(
+                "The exercises have problems; the site was not built "
+                "(the last good site/ is untouched).\n" + report(library.problems)
+            )
+        templates = Path(self.config.templates) if self.config.templates else None
+        self._pages = generate_pages(
+            library.exercises, make_environment(templates), cache=self._render_cache
+        )
+        self._sources = {
+            page.path: library.source_of(page.exercise_id).path
+            for page in self._pages
+            if page.exercise_id
+        }
+        done = time.perf_counter()
+        self.timings = {"load": loaded - started, "render": done - loaded, "total": done - started}
+        log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        for page in self._pages:
+            if files.get_file_from_path(page.path) is not None:
+                log.warning(
+                    "playbook: %s is generated from the exercises; the hand-written "
+                    "file of the same name in %s is ignored",
+                    page.path,
+                    config.docs_dir,
+                )
+                files.remove(files.get_file_from_path(page.path))
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.path in _IN_NAV else InclusionLevel.NOT_IN_NAV
+            )
+            file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
+            if (source := self._sources.get(page.path)) is not None:
+                file.edit_uri = Path(os.path.relpath(source, config.docs_dir)).as_posix()
+            files.append(file)
+        return files
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001
+        if self.config.enabled:
+            server.watch(self.config.exercises)
+            if self.config.templates:
+                server.watch(self.config.templates)
+        return server

@@ -1,0 +1,311 @@
+"""The one definition of what an exercise is.
+
+Everything else is derived from these models: validation, the JSON Schema that
+editors use for completion (``playbook schema``), and the schema reference page.
+Field descriptions are written for contributors: they end up in both.
+
+Two kinds of text:
+
+* ``Line``: one line of plain text, shown exactly as written (never Markdown).
+* ``Prose``: Markdown. Raw HTML, attribute lists and script links are refused,
+  so an exercise file can never inject markup or script into the hosted site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+# A tag-like "<" (an HTML element, comment or processing instruction), except the
+# Markdown autolinks <https://…> and <mailto:…>.
+_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^\s>]+>)\s*[/!?]?\s*[A-Za-z!?]")
+# Markdown link or reference destinations with a script-capable scheme.
+_SCRIPT_LINK = re.compile(
+    r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data):", re.I | re.M
+)
+# attr_list syntax ({: .class }, {#id}, {onclick=...}) would let text set attributes.
+_ATTR_LIST = re.compile(r"\{\s*[:#.][^}\n]*\}|\{[^}\n]*=[^}\n]*\}")
+
+
+def _find_raw_html(text: str) -> tuple[int, str, str] | None:
+    """Return (offset, found, hint) for the first markup the site must not render."""
+    if m := _RAW_HTML.search(text):
+        end = text.find(">", m.start())
+        found = text[m.start() : end + 1 if 0 <= end - m.start() < 40 else m.start() + 12]
+        return (
+            m.start(),
+            f"raw HTML is not allowed: found '{found}'",
+            "write Markdown instead (**bold**, *italic*, [text](https://…)); "
+            "for a literal '<' write '&lt;'",
+        )
+    if m := _SCRIPT_LINK.search(text):
+        return (
+            m.start(),
+            "links to 'javascript:', 'vbscript:' or 'data:' addresses are not allowed",
+            "link to an https:// address or to another page of the playbook",
+        )
+    if m := _ATTR_LIST.search(text):
+        return (
+            m.start(),
+            f"attribute lists are not allowed: found '{m.group(0)}'",
+            "remove the '{…}'; styling is the templates' job, not the exercise's",
+        )
+    return None
+
+
+def _check_prose(text: str) -> str:
+    text = text.strip()
+    if found := _find_raw_html(text):
+        offset, message, hint = found
+        raise PydanticCustomError(
+            "unsafe_markup", message, {"hint": hint, "offset": offset}
+        )
+    return text
+
+
+def _check_line(text: str) -> str:
+    text = text.strip()
+    if "\n" in text:
+        raise PydanticCustomError(
+            "not_one_line",
+            "expected a single line of text, found several lines",
+            {"hint": "join the lines into one sentence, or shorten it"},
+        )
+    return text
+
+
+Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_prose)]
+Line = Annotated[
+    str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)
+]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
+
+Audience = Literal[
+    "seller",
+    "sales-development",
+    "customer-success",
+    "manager",
+    "leader",
+    "team",
+]
+Format = Literal["solo", "pair", "one-on-one", "team"]
+Difficulty = Literal["introductory", "intermediate", "advanced"]
+
+
+class Model(BaseModel):
+    """Base for every part of an exercise: unknown keys are an error, types are strict."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Idea(Model):
+    name: Line = Field(
+        description="The idea this exercise trains, in a few words.",
+        examples=["GYST: Get Your Stuff Together"],
+    )
+    credit: Prose = Field(
+        description="Where the idea comes from: the person and the work, in Markdown.",
+        examples=["After Tom Sant, *Persuasive Business Proposals* (1992)."],
+    )
+
+
+class Step(Model):
+    title: Line = Field(description="What this step is, in a few words.")
+    minutes: int = Field(ge=1, le=240, description="Minutes this step takes.")
+    instructions: Prose = Field(description="What to do, in Markdown.")
+    prompts: list[Line] = Field(
+        default=[],
+        description="Questions the facilitator (or you, working alone) asks during the step.",
+    )
+
+
+class FieldBase(Model):
+    id: Slug = Field(
+        description="Stable id of the field. Saved answers are keyed by it: never reuse "
+        "or rename an id once published.",
+        examples=["meeting-goal"],
+    )
+    label: Line = Field(description="The question or instruction shown above the field.")
+    help: Line | None = Field(
+        default=None, description="An optional hint shown under the label."
+    )
+
+
+class ShortAnswer(FieldBase):
+    type: Literal["short"] = Field(description="A one-line answer.")
+
+
+class LongAnswer(FieldBase):
+    type: Literal["long"] = Field(description="A longer answer over several lines.")
+    lines: int = Field(
+        default=4, ge=2, le=20, description="Lines of writing room (on screen and in print)."
+    )
+
+
+class ListAnswer(FieldBase):
+    type: Literal["list"] = Field(description="A numbered list of short answers.")
+    items: int = Field(default=3, ge=1, le=12, description="How many items to leave room for.")
+
+
+class TableAnswer(FieldBase):
+    type: Literal["table"] = Field(description="A table with named columns and empty rows.")
+    columns: list[Line] = Field(
+        min_length=2, max_length=6, description="Column headings, left to right."
+    )
+    rows: int = Field(default=5, ge=1, le=15, description="How many empty rows to offer.")
+
+
+class RatingAnswer(FieldBase):
+    type: Literal["rating"] = Field(description="A rating from 1 to 5.")
+    low: Line = Field(description="What 1 means.", examples=["Not at all"])
+    high: Line = Field(description="What 5 means.", examples=["Completely"])
+
+
+WorksheetField = Annotated[
+    Union[ShortAnswer, LongAnswer, ListAnswer, TableAnswer, RatingAnswer],
+    Discriminator("type"),
+]
+FIELD_TYPES = ("short", "long", "list", "table", "rating")
+
+
+class Worksheet(Model):
+    intro: Prose | None = Field(
+        default=None, description="Optional Markdown shown above the fields."
+    )
+    fields: list[WorksheetField] = Field(
+        min_length=1, description="The fields to fill in, in order."
+    )
+
+
+class ChecklistItem(Model):
+    id: Slug = Field(
+        description="Stable id of the item. Saved ticks and scores are keyed by it: never "
+        "reuse or rename an id once published."
+    )
+    text: Line = Field(
+        description="An observable behaviour, phrased so you can answer it honestly."
+    )
+    points: int = Field(
+        default=1, ge=1, le=5, description="Points for a tick (or the top of the scale)."
+    )
+    kind: Literal["tick", "scale"] = Field(
+        default="tick",
+        description="'tick': done or not, worth `points`. "
+        "'scale': rate yourself from 0 to `points`.",
+    )
+
+
+class Band(Model):
+    min: int = Field(ge=0, description="Lowest total in this band (inclusive).")
+    max: int = Field(ge=0, description="Highest total in this band (inclusive).")
+    label: Line = Field(description="A short name for the band.", examples=["Getting there"])
+    advice: Line = Field(description="What to do next when your total lands in this band.")
+
+
+class Checklist(Model):
+    intro: Prose | None = Field(default=None, description="Optional Markdown shown above the items.")
+    items: list[ChecklistItem] = Field(min_length=1, max_length=20)
+    bands: list[Band] = Field(
+        min_length=1,
+        description="Score bands from lowest to highest. Together they must cover every "
+        "total from 0 to the maximum score, without gaps or overlaps.",
+    )
+
+    @property
+    def max_score(self) -> int:
+        return sum(item.points for item in self.items)
+
+
+class Variation(Model):
+    name: Line = Field(examples=["Remote"])
+    description: Prose
+
+
+class Exercise(Model):
+    """A coaching exercise: one YAML file in `exercises/`, named after its id."""
+
+    id: Slug = Field(
+        description="Stable id: lowercase words joined by hyphens. The file must be named "
+        "`<id>.yaml`, and the page lives at `/exercises/<id>/`.",
+        examples=["listen-to-the-end"],
+    )
+    title: Annotated[Line, StringConstraints(max_length=80)]
+    summary: Annotated[Line, StringConstraints(max_length=200)] = Field(
+        description="One sentence: what you will do and what you get from it."
+    )
+    updated: dt.date = Field(
+        description="Date of the last meaningful change (YYYY-MM-DD); printed on worksheets."
+    )
+    idea: Idea
+    purpose: Prose = Field(description="Why this matters, in two or three sentences.")
+    audiences: list[Audience] = Field(min_length=1, description="Who the exercise is for.")
+    format: Format = Field(description="How many people take part, and how.")
+    minutes: int = Field(ge=5, le=480, description="Total time needed, in minutes.")
+    difficulty: Difficulty
+    themes: list[Slug] = Field(
+        min_length=1, max_length=6, description="Themes, used for the catalog and tags."
+    )
+    materials: list[Line] = Field(default=[], description="What you need.")
+    steps: list[Step] = Field(min_length=1, max_length=12)
+    worksheet: Worksheet
+    checklist: Checklist
+    debrief: list[Line] = Field(min_length=1, description="Questions for reflection afterwards.")
+    facilitator_notes: Prose | None = Field(
+        default=None,
+        description="Notes for whoever runs the exercise (e.g. a manager in a one-on-one). "
+        "Hidden from the participant version of the worksheet.",
+    )
+    variations: list[Variation] = Field(default=[])
+    related: list[Slug] = Field(
+        default=[], description="Ids of related exercises; each must exist."
+    )
+
+    @property
+    def people(self) -> str:
+        return PEOPLE[self.format]
+
+
+PEOPLE = {"solo": "1", "pair": "2", "one-on-one": "2", "team": "3 to 12"}
+
+FORMAT_LABELS = {
+    "solo": "Solo",
+    "pair": "Pair",
+    "one-on-one": "One-on-one",
+    "team": "Team",
+}
+AUDIENCE_LABELS = {
+    "seller": "Sellers",
+    "sales-development": "Sales development",
+    "customer-success": "Customer success",
+    "manager": "Managers",
+    "leader": "Leaders",
+    "team": "Whole teams",
+}
+DIFFICULTY_LABELS = {
+    "introductory": "Introductory",
+    "intermediate": "Intermediate",
+    "advanced": "Advanced",
+}
+
+
+def json_schema() -> dict:
+    """The JSON Schema editors use (via `# yaml-language-server: $schema=…`)."""
+    schema = Exercise.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://engagement-playbook.github.io/schema/exercise.schema.json",
+        **schema,
+    }
