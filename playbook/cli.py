@@ -75,17 +75,23 @@ def new(exercise_id: str, title: str | None, folder: Path) -> None:
         raise click.ClickException(f"{target} already exists; it was left as it is")
     schema_ref = os.path.relpath(SCHEMA_PATH, folder) if SCHEMA_PATH.exists() else SCHEMA_PATH
     title = title or exercise_id.replace("-", " ").capitalize()
-    text = make_environment(None).get_template("new_exercise.yaml.j2").render(
-        id=exercise_id,
-        title=json.dumps(title),
-        today=dt.date.today().isoformat(),
-        schema=Path(schema_ref).as_posix(),
+    text = (
+        make_environment(None)
+        .get_template("new_exercise.yaml.j2")
+        .render(
+            id=exercise_id,
+            title=json.dumps(title),
+            today=dt.date.today().isoformat(),
+            schema=Path(schema_ref).as_posix(),
+        )
     )
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"Created {target}.")
     click.echo("Next:")
-    click.echo(f"  1. Write the exercise in {target}: every field has a comment saying what it is for.")
+    click.echo(
+        f"  1. Write the exercise in {target}: every field has a comment saying what it is for."
+    )
     click.echo(f"  2. Check it:  playbook validate {target}")
     click.echo(f"  3. See it:    playbook serve   (then open /exercises/{exercise_id}/)")
 
@@ -124,7 +130,9 @@ def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml"))
+@click.option(
+    "-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml")
+)
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=Path("site"))
 @click.option("--strict/--no-strict", default=True, show_default=True)
 def build(config_file: Path, site_dir: Path, strict: bool) -> None:
@@ -140,7 +148,17 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int
     site_dir = site_dir.resolve()
     staging = site_dir.with_name(f".{site_dir.name}-building")
     shutil.rmtree(staging, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file), "-d", str(staging)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config_file),
+        "-d",
+        str(staging),
+    ]
     if strict:
         command.append("--strict")
     result = subprocess.run(command, env=_quiet_env(), capture_output=True, text=True)
@@ -170,7 +188,9 @@ def _clean_mkdocs_output(output: str) -> str:
 
 
 @main.command()
-@click.option("-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml"))
+@click.option(
+    "-f", "--config-file", type=click.Path(exists=True, path_type=Path), default=Path("mkdocs.yml")
+)
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site with live reload (exercises/ and templates/ are watched)."""

@@ -8,9 +8,9 @@ writes them to disk; the MkDocs plugin hands them over in memory).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 import jinja2
 import yaml
@@ -118,25 +118,52 @@ def _catalog_pages(exercises: list[Exercise], env: jinja2.Environment) -> list[P
         return Page(path, text)
 
     pages = [
-        render(f"{EXERCISES_DIR}/index.md", "catalog.md.j2", exercises=exercises,
-               themes=themes, audiences=audiences,
-               front_matter=_front_matter({"title": "All exercises"})),
-        render(f"{THEMES_DIR}/index.md", "groups.md.j2", kind="theme",
-               groups=[(t, slug_title(t), by_theme[t]) for t in themes],
-               front_matter=_front_matter({"title": "Exercises by theme"})),
-        render(f"{AUDIENCES_DIR}/index.md", "groups.md.j2", kind="audience",
-               groups=[(a, AUDIENCE_LABELS[a], by_audience[a]) for a in audiences],
-               front_matter=_front_matter({"title": "Exercises by audience"})),
+        render(
+            f"{EXERCISES_DIR}/index.md",
+            "catalog.md.j2",
+            exercises=exercises,
+            themes=themes,
+            audiences=audiences,
+            front_matter=_front_matter({"title": "All exercises"}),
+        ),
+        render(
+            f"{THEMES_DIR}/index.md",
+            "groups.md.j2",
+            kind="theme",
+            groups=[(t, slug_title(t), by_theme[t]) for t in themes],
+            front_matter=_front_matter({"title": "Exercises by theme"}),
+        ),
+        render(
+            f"{AUDIENCES_DIR}/index.md",
+            "groups.md.j2",
+            kind="audience",
+            groups=[(a, AUDIENCE_LABELS[a], by_audience[a]) for a in audiences],
+            front_matter=_front_matter({"title": "Exercises by audience"}),
+        ),
     ]
     for theme in themes:
-        pages.append(render(f"{THEMES_DIR}/{theme}.md", "group.md.j2",
-                            heading=slug_title(theme), kind="theme", exercises=by_theme[theme],
-                            front_matter=_front_matter({"title": f"Theme: {slug_title(theme)}"})))
+        pages.append(
+            render(
+                f"{THEMES_DIR}/{theme}.md",
+                "group.md.j2",
+                heading=slug_title(theme),
+                kind="theme",
+                exercises=by_theme[theme],
+                front_matter=_front_matter({"title": f"Theme: {slug_title(theme)}"}),
+            )
+        )
     for audience in audiences:
         label = AUDIENCE_LABELS[audience]
-        pages.append(render(f"{AUDIENCES_DIR}/{audience}.md", "group.md.j2",
-                            heading=label, kind="audience", exercises=by_audience[audience],
-                            front_matter=_front_matter({"title": f"For {label.lower()}"})))
+        pages.append(
+            render(
+                f"{AUDIENCES_DIR}/{audience}.md",
+                "group.md.j2",
+                heading=label,
+                kind="audience",
+                exercises=by_audience[audience],
+                front_matter=_front_matter({"title": f"For {label.lower()}"}),
+            )
+        )
     return pages
 
 

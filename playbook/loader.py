@@ -9,16 +9,17 @@ report. Unchanged files (same bytes) are taken from a cache and not parsed again
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from . import messages
 from .problems import Problem
 from .schema import FIELD_TYPES, Exercise
-from . import messages
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -101,9 +102,7 @@ def load_library(
 
     ``root`` makes the paths in messages relative (as a pull request shows them).
     """
-    files = [
-        load_file(path, root=root, cache=cache) for path in find_exercise_files(paths)
-    ]
+    files = [load_file(path, root=root, cache=cache) for path in find_exercise_files(paths)]
     problems = [p for f in files for p in f.problems]
     problems += check_library(files)
     return Library(files=files, problems=sorted(problems))
@@ -116,9 +115,17 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
     except OSError as error:
         reason = error.strerror or str(error)
         return LoadedFile(
-            path, display, "", None,
-            problems=[Problem(display, message=f"cannot read this file: {reason}",
-                              hint="check that the path exists and is readable")],
+            path,
+            display,
+            "",
+            None,
+            problems=[
+                Problem(
+                    display,
+                    message=f"cannot read this file: {reason}",
+                    hint="check that the path exists and is readable",
+                )
+            ],
         )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if cache is not None and (hit := cache.get(path)) and hit.digest == digest:
@@ -129,9 +136,7 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
     return loaded
 
 
-def parse_exercise(
-    data: bytes, *, path: Path, display: str, digest: str = ""
-) -> LoadedFile:
+def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -> LoadedFile:
     """Bytes of one file → a LoadedFile holding an Exercise or its problems."""
     try:
         text = data.decode("utf-8-sig")
@@ -139,30 +144,52 @@ def parse_exercise(
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         byte = data[error.start : error.start + 1].hex().upper()
-        return LoadedFile(path, display, digest, None, problems=[Problem(
-            display, line, column, "",
-            f"this file is not UTF-8 text: byte 0x{byte} cannot be read",
-            "save the file with UTF-8 encoding (most editors offer it under "
-            "'Save with encoding' or in the status bar)",
-        )])
+        return LoadedFile(
+            path,
+            display,
+            digest,
+            None,
+            problems=[
+                Problem(
+                    display,
+                    line,
+                    column,
+                    "",
+                    f"this file is not UTF-8 text: byte 0x{byte} cannot be read",
+                    "save the file with UTF-8 encoding (most editors offer it under "
+                    "'Save with encoding' or in the status bar)",
+                )
+            ],
+        )
     loaded = LoadedFile(path, display, digest, text)
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
         if root is None:
-            loaded.problems.append(Problem(
-                display, 1, 1, "", "this file is empty; expected an exercise "
-                "(a mapping with id, title, summary, …)",
-                "run 'playbook new <id>' to start from a complete example",
-            ))
+            loaded.problems.append(
+                Problem(
+                    display,
+                    1,
+                    1,
+                    "",
+                    "this file is empty; expected an exercise "
+                    "(a mapping with id, title, summary, …)",
+                    "run 'playbook new <id>' to start from a complete example",
+                )
+            )
             return loaded
         if not isinstance(root, yaml.MappingNode):
             kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-            loaded.problems.append(Problem(
-                display, root.start_mark.line + 1, root.start_mark.column + 1, "",
-                f"expected a mapping of keys (id: …, title: …) at the top level, found {kind}",
-                "remove the leading '- ' or write the exercise as 'key: value' lines",
-            ))
+            loaded.problems.append(
+                Problem(
+                    display,
+                    root.start_mark.line + 1,
+                    root.start_mark.column + 1,
+                    "",
+                    f"expected a mapping of keys (id: …, title: …) at the top level, found {kind}",
+                    "remove the leading '- ' or write the exercise as 'key: value' lines",
+                )
+            )
             return loaded
         raw = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
@@ -176,13 +203,17 @@ def parse_exercise(
 
     for mapping, key_node, first in loader.duplicates:
         key_path = _path_to(root, mapping) or ""
-        loaded.problems.append(Problem(
-            display, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-            _join(key_path, key_node.value),
-            f"duplicate key '{key_node.value}' (first set on line {first.start_mark.line + 1}); "
-            "only one value can be kept",
-            "delete one of the two, or merge them",
-        ))
+        loaded.problems.append(
+            Problem(
+                display,
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+                _join(key_path, key_node.value),
+                f"duplicate key '{key_node.value}' (first set on line {first.start_mark.line + 1}); "
+                "only one value can be kept",
+                "delete one of the two, or merge them",
+            )
+        )
 
     try:
         exercise = Exercise.model_validate(raw)
@@ -211,25 +242,46 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
         assert ex is not None
         stem = loaded.path.name.rsplit(".", 1)[0]
         if stem != ex.id:
-            problems.append(_located(loaded, ("id",),
-                f"the file is named '{loaded.path.name}' but the id is '{ex.id}'",
-                f"rename the file to '{ex.id}{loaded.path.suffix}', or set 'id: {stem}'"))
+            problems.append(
+                _located(
+                    loaded,
+                    ("id",),
+                    f"the file is named '{loaded.path.name}' but the id is '{ex.id}'",
+                    f"rename the file to '{ex.id}{loaded.path.suffix}', or set 'id: {stem}'",
+                )
+            )
         if (first := first_seen.get(ex.id)) is not None:
             where = _located(first, ("id",), "", "")
-            problems.append(_located(loaded, ("id",),
-                f"id '{ex.id}' is already used by {where.path}:{where.line}",
-                "ids must be unique: choose another id and rename the file to match"))
+            problems.append(
+                _located(
+                    loaded,
+                    ("id",),
+                    f"id '{ex.id}' is already used by {where.path}:{where.line}",
+                    "ids must be unique: choose another id and rename the file to match",
+                )
+            )
         else:
             first_seen[ex.id] = loaded
         for index, other in enumerate(ex.related):
             if other == ex.id:
-                problems.append(_located(loaded, ("related", index),
-                    "an exercise cannot be related to itself", "remove this id"))
+                problems.append(
+                    _located(
+                        loaded,
+                        ("related", index),
+                        "an exercise cannot be related to itself",
+                        "remove this id",
+                    )
+                )
             elif other not in known_ids:
-                problems.append(_located(loaded, ("related", index),
-                    f"no exercise has the id '{other}'",
-                    messages.did_you_mean(other, sorted(known_ids))
-                    or "use the id of an existing file in exercises/ (its name without .yaml)"))
+                problems.append(
+                    _located(
+                        loaded,
+                        ("related", index),
+                        f"no exercise has the id '{other}'",
+                        messages.did_you_mean(other, sorted(known_ids))
+                        or "use the id of an existing file in exercises/ (its name without .yaml)",
+                    )
+                )
     return problems
 
 
@@ -252,10 +304,13 @@ def _located(loaded: LoadedFile, loc: tuple, message: str, hint: str) -> Problem
     return _problem_at(loaded.display, loaded.text, root, loc, message, hint)
 
 
-def _problem_at(display: str, text: str, root: yaml.Node, loc: tuple, message: str, hint: str) -> Problem:
+def _problem_at(
+    display: str, text: str, root: yaml.Node, loc: tuple, message: str, hint: str
+) -> Problem:
     node, key_path = _walk(root, loc)
-    return Problem(display, node.start_mark.line + 1, node.start_mark.column + 1,
-                   key_path, message, hint)
+    return Problem(
+        display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
+    )
 
 
 def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dict) -> Problem:
@@ -265,17 +320,25 @@ def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dic
         # Reported at the parent mapping, naming the key that is missing.
         node, key_path = _walk(root, loc[:-1])
         message, hint = messages.explain(detail, key_path=_join(key_path, loc[-1]))
-        return Problem(display, node.start_mark.line + 1, node.start_mark.column + 1,
-                       key_path, message, hint)
+        return Problem(
+            display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
+        )
     if kind == "extra_forbidden":
         # Reported at the unknown key itself.
         parent, parent_path = _walk(root, loc[:-1])
         key_node = _key_node(parent, loc[-1]) or parent
         allowed = messages.allowed_keys(loc[:-1])
-        message, hint = messages.explain(detail, key_path=_join(parent_path, loc[-1]),
-                                         allowed=allowed)
-        return Problem(display, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                       _join(parent_path, loc[-1]), message, hint)
+        message, hint = messages.explain(
+            detail, key_path=_join(parent_path, loc[-1]), allowed=allowed
+        )
+        return Problem(
+            display,
+            key_node.start_mark.line + 1,
+            key_node.start_mark.column + 1,
+            _join(parent_path, loc[-1]),
+            message,
+            hint,
+        )
     node, key_path = _walk(root, loc)
     message, hint = messages.explain(detail, key_path=key_path)
     line, column = node.start_mark.line + 1, node.start_mark.column + 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any, Iterator, Union
+from collections.abc import Iterator
+from typing import Any, Union
 
 import yaml
 from pydantic import BaseModel
@@ -54,8 +55,10 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
             current = typing.get_args(current)[0]
         elif typing.get_origin(current) in (Union, types.UnionType) and part in FIELD_TYPES:
             current = next(
-                m for m in typing.get_args(current)
-                if isinstance(m, type) and typing.get_args(m.model_fields["type"].annotation) == (part,)
+                m
+                for m in typing.get_args(current)
+                if isinstance(m, type)
+                and typing.get_args(m.model_fields["type"].annotation) == (part,)
             )
         else:
             return None
@@ -112,7 +115,9 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
             "shorten it; put detail in a longer field such as purpose or instructions",
         )
     if kind == "string_pattern_mismatch":
-        suggestion = "-".join("".join(c if c.isalnum() else " " for c in str(found).lower()).split())
+        suggestion = "-".join(
+            "".join(c if c.isalnum() else " " for c in str(found).lower()).split()
+        )
         return (
             f"expected an id of lowercase letters, digits and single hyphens, found {describe(found)}",
             f"for example '{suggestion}'" if suggestion else "for example 'listen-to-the-end'",
@@ -130,11 +135,19 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
         )
     if kind == "too_short":
         least = ctx.get("min_length")
-        return f"expected at least {least} item{'s' if least != 1 else ''}, found {ctx.get('actual_length', 0)}", "add the missing items"
+        return (
+            f"expected at least {least} item{'s' if least != 1 else ''}, found {ctx.get('actual_length', 0)}",
+            "add the missing items",
+        )
     if kind == "too_long":
-        return f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}", "remove some items"
+        return (
+            f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}",
+            "remove some items",
+        )
     if kind == "literal_error":
-        choices = [c.strip().strip("'") for c in ctx.get("expected", "").replace(" or ", ", ").split(",")]
+        choices = [
+            c.strip().strip("'") for c in ctx.get("expected", "").replace(" or ", ", ").split(",")
+        ]
         choices = [c for c in choices if c]
         return (
             f"expected one of {', '.join(choices)}; found {describe(found)}",
@@ -242,7 +255,11 @@ def _band_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
     for index, band in enumerate(bands):
         loc = ("checklist", "bands", index)
         if band.min > band.max:
-            yield (*loc, "min"), f"this band starts at {band.min} but ends at {band.max}", "swap min and max"
+            yield (
+                (*loc, "min"),
+                f"this band starts at {band.min} but ends at {band.max}",
+                "swap min and max",
+            )
             return
         if band.min != expected:
             if band.min > expected:
@@ -259,5 +276,7 @@ def _band_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
         if expected - 1 < top:
             message = f"the bands stop at {expected - 1} but the checklist's maximum score is {top}"
         else:
-            message = f"the bands go up to {expected - 1} but the checklist's maximum score is {top}"
+            message = (
+                f"the bands go up to {expected - 1} but the checklist's maximum score is {top}"
+            )
         yield ("checklist", "bands", last, "max"), message, f"set 'max: {top}' on the last band"

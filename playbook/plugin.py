@@ -33,6 +33,15 @@ log = logging.getLogger("mkdocs.plugins.playbook")
 _IN_NAV = {f"{EXERCISES_DIR}/index.md", "themes/index.md", "audiences/index.md"}
 
 
+# `mkdocs serve` reloads the config, and so makes new plugin instances, on every
+# change: the caches live at module level, one per exercises folder, to survive that.
+_CACHES: dict[str, tuple[Cache, RenderCache]] = {}
+
+
+def _caches_for(exercises_dir: str) -> tuple[Cache, RenderCache]:
+    return _CACHES.setdefault(os.path.abspath(exercises_dir), ({}, RenderCache()))
+
+
 class PlaybookConfig(base.Config):
     enabled = c.Type(bool, default=True)
     exercises = c.Dir(exists=True, default="exercises")
@@ -43,8 +52,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self._load_cache: Cache = {}
-        self._render_cache = RenderCache()
         self._pages = []
         self._sources: dict[str, Path] = {}
         self.timings: dict[str, float] = {}
@@ -53,10 +60,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not self.config.enabled:
             return
         root = Path(config.config_file_path or ".").parent
+        load_cache, render_cache = _caches_for(self.config.exercises)
         started = time.perf_counter()
-        library = load_library(
-            [Path(self.config.exercises)], root=root, cache=self._load_cache
-        )
+        library = load_library([Path(self.config.exercises)], root=root, cache=load_cache)
         loaded = time.perf_counter()
         if not library.ok:
             raise PluginError(
@@ -65,7 +71,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             )
         templates = Path(self.config.templates) if self.config.templates else None
         self._pages = generate_pages(
-            library.exercises, make_environment(templates), cache=self._render_cache
+            library.exercises, make_environment(templates), cache=render_cache
         )
         self._sources = {
             page.path: library.source_of(page.exercise_id).path

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -70,9 +70,7 @@ def _check_prose(text: str) -> str:
     text = text.strip()
     if found := _find_raw_html(text):
         offset, message, hint = found
-        raise PydanticCustomError(
-            "unsafe_markup", message, {"hint": hint, "offset": offset}
-        )
+        raise PydanticCustomError("unsafe_markup", message, {"hint": hint, "offset": offset})
     return text
 
 
@@ -88,9 +86,7 @@ def _check_line(text: str) -> str:
 
 
 Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_prose)]
-Line = Annotated[
-    str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)
-]
+Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
 
 Audience = Literal[
@@ -139,9 +135,7 @@ class FieldBase(Model):
         examples=["meeting-goal"],
     )
     label: Line = Field(description="The question or instruction shown above the field.")
-    help: Line | None = Field(
-        default=None, description="An optional hint shown under the label."
-    )
+    help: Line | None = Field(default=None, description="An optional hint shown under the label.")
 
 
 class ShortAnswer(FieldBase):
@@ -175,7 +169,7 @@ class RatingAnswer(FieldBase):
 
 
 WorksheetField = Annotated[
-    Union[ShortAnswer, LongAnswer, ListAnswer, TableAnswer, RatingAnswer],
+    ShortAnswer | LongAnswer | ListAnswer | TableAnswer | RatingAnswer,
     Discriminator("type"),
 ]
 FIELD_TYPES = ("short", "long", "list", "table", "rating")
@@ -216,7 +210,9 @@ class Band(Model):
 
 
 class Checklist(Model):
-    intro: Prose | None = Field(default=None, description="Optional Markdown shown above the items.")
+    intro: Prose | None = Field(
+        default=None, description="Optional Markdown shown above the items."
+    )
     items: list[ChecklistItem] = Field(min_length=1, max_length=20)
     bands: list[Band] = Field(
         min_length=1,
