@@ -193,7 +193,7 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
             return loaded
         raw = loader.construct_document(root)
     except yaml.MarkedYAMLError as error:
-        loaded.problems.append(messages.yaml_error(display, error))
+        loaded.problems.append(messages.yaml_error(display, error, text))
         return loaded
     except yaml.YAMLError as error:  # unmarked: rare, but never a traceback
         loaded.problems.append(Problem(display, 1, 1, "", f"cannot read YAML: {error}"))
@@ -218,7 +218,8 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
     try:
         exercise = Exercise.model_validate(raw)
     except ValidationError as error:
-        for detail in error.errors(include_url=False):
+        details = _without_echoes(error.errors(include_url=False))
+        for detail in details:
             loaded.problems.append(_problem_from_pydantic(display, text, root, detail))
         return loaded
 
@@ -229,11 +230,28 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
     return loaded
 
 
+def _without_echoes(details: list[dict]) -> list[dict]:
+    """Drop "key X is missing" when an unknown key beside it is a misspelling of X:
+    one mistake, one message (the one at the misspelled key, with "did you mean")."""
+    misspelled = set()
+    for d in details:
+        if d["type"] == "extra_forbidden":
+            parent = tuple(d["loc"][:-1])
+            for close in messages.close_matches(str(d["loc"][-1]), messages.allowed_keys(parent)):
+                misspelled.add((*parent, close))
+    return [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in misspelled)]
+
+
 def check_library(files: list[LoadedFile]) -> list[Problem]:
     """Rules across files: file names match ids, ids are unique, related ids exist."""
     problems: list[Problem] = []
     first_seen: dict[str, LoadedFile] = {}
-    valid = [f for f in files if f.exercise is not None]
+    # Files whose name matches their id come first, so that a copied file that kept
+    # its original's id is the one told about the duplicate.
+    valid = sorted(
+        (f for f in files if f.exercise is not None),
+        key=lambda f: f.path.name.rsplit(".", 1)[0] != f.exercise.id,
+    )
     # A file with problems may still have a readable id: it counts as existing, so its
     # own problems are not followed by a cascade of "unknown related id".
     known_ids = {f.exercise.id for f in valid} | {i for f in files if (i := _raw_id(f))}
@@ -323,6 +341,8 @@ def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dic
         return Problem(
             display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
         )
+    if kind == "union_tag_invalid":
+        loc = (*loc, "type")  # point at the type itself, not at the field's first key
     if kind == "extra_forbidden":
         # Reported at the unknown key itself.
         parent, parent_path = _walk(root, loc[:-1])

@@ -19,8 +19,12 @@ from .problems import Problem
 from .schema import FIELD_TYPES, Exercise
 
 
+def close_matches(word: str, choices: list[str]) -> list[str]:
+    return difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+
+
 def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    close = close_matches(word, choices)
     return f"did you mean '{close[0]}'?" if close else ""
 
 
@@ -125,9 +129,9 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, found {describe(found)}", "write digits only, e.g. 15"
     if kind == "greater_than_equal":
-        return f"expected a number of at least {ctx['ge']}, found {found}", ""
+        return f"expected a number of at least {ctx['ge']}, found {found}", "use a larger number"
     if kind == "less_than_equal":
-        return f"expected a number of at most {ctx['le']}, found {found}", ""
+        return f"expected a number of at most {ctx['le']}, found {found}", "use a smaller number"
     if kind in ("list_type", "tuple_type"):
         return (
             f"expected a list, found {describe(found)}",
@@ -155,7 +159,7 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
         )
     if kind == "union_tag_invalid":
         return (
-            f"unknown field type {describe(ctx.get('tag'))}; expected one of {', '.join(FIELD_TYPES)}",
+            f"unknown field type '{ctx.get('tag')}'; expected one of {', '.join(FIELD_TYPES)}",
             did_you_mean(str(ctx.get("tag")), list(FIELD_TYPES)) or "use one of the types listed",
         )
     if kind == "union_tag_not_found":
@@ -178,13 +182,17 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
     return detail["msg"], ""
 
 
-def yaml_error(display: str, error: yaml.MarkedYAMLError) -> Problem:
+def yaml_error(display: str, error: yaml.MarkedYAMLError, text: str = "") -> Problem:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark and "quoted scalar" in (error.context or ""):
+        mark = error.context_mark  # where the unclosed quote opens, not the end of the file
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = (error.problem or "").strip()
     context = (error.context or "").strip()
     hint = "check the indentation and the punctuation on this line and the one before"
-    if "'\\t'" in problem or "tab" in problem:
+    source_line = text.splitlines()[line - 1] if text and 0 < line <= len(text.splitlines()) else ""
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or "'\\t'" in problem:
+        column = source_line.index("\t") + 1 if "\t" in source_line else column
         message = "a tab character is used for indentation"
         hint = "YAML indents with spaces only: replace the tab with spaces (2 per level)"
     elif "expected a single document" in context:
