@@ -119,12 +119,18 @@ class Idea(Model):
 
 
 class Step(Model):
-    title: Line = Field(description="What this step is, in a few words.")
-    minutes: int = Field(ge=1, le=240, description="Minutes this step takes.")
-    instructions: Prose = Field(description="What to do, in Markdown.")
+    title: Line = Field(
+        description="What this step is, in a few words.", examples=["Write the one sentence"]
+    )
+    minutes: int = Field(ge=1, le=240, description="Minutes this step takes.", examples=[10])
+    instructions: Prose = Field(
+        description="What to do, in Markdown.",
+        examples=["Write, in one sentence, what must be true when the meeting ends."],
+    )
     prompts: list[Line] = Field(
         default=[],
         description="Questions the facilitator (or you, working alone) asks during the step.",
+        examples=[["What do you want them to do afterwards?"]],
     )
 
 
@@ -134,8 +140,15 @@ class FieldBase(Model):
         "or rename an id once published.",
         examples=["meeting-goal"],
     )
-    label: Line = Field(description="The question or instruction shown above the field.")
-    help: Line | None = Field(default=None, description="An optional hint shown under the label.")
+    label: Line = Field(
+        description="The question or instruction shown above the field.",
+        examples=["What must be true when the meeting ends?"],
+    )
+    help: Line | None = Field(
+        default=None,
+        description="An optional hint shown under the label.",
+        examples=["One sentence, in the customer's words."],
+    )
 
 
 class ShortAnswer(FieldBase):
@@ -157,7 +170,10 @@ class ListAnswer(FieldBase):
 class TableAnswer(FieldBase):
     type: Literal["table"] = Field(description="A table with named columns and empty rows.")
     columns: list[Line] = Field(
-        min_length=2, max_length=6, description="Column headings, left to right."
+        min_length=2,
+        max_length=6,
+        description="Column headings, left to right.",
+        examples=[["Who", "What they care about", "What I will ask"]],
     )
     rows: int = Field(default=5, ge=1, le=15, description="How many empty rows to offer.")
 
@@ -177,7 +193,9 @@ FIELD_TYPES = ("short", "long", "list", "table", "rating")
 
 class Worksheet(Model):
     intro: Prose | None = Field(
-        default=None, description="Optional Markdown shown above the fields."
+        default=None,
+        description="Optional Markdown shown above the fields.",
+        examples=["Fill this in before the meeting, in a quiet place."],
     )
     fields: list[WorksheetField] = Field(
         min_length=1, description="The fields to fill in, in order."
@@ -187,10 +205,12 @@ class Worksheet(Model):
 class ChecklistItem(Model):
     id: Slug = Field(
         description="Stable id of the item. Saved ticks and scores are keyed by it: never "
-        "reuse or rename an id once published."
+        "reuse or rename an id once published.",
+        examples=["wrote-the-goal"],
     )
     text: Line = Field(
-        description="An observable behaviour, phrased so you can answer it honestly."
+        description="An observable behaviour, phrased so you can answer it honestly.",
+        examples=["I wrote the meeting's goal in one sentence."],
     )
     points: int = Field(
         default=1, ge=1, le=5, description="Points for a tick (or the top of the scale)."
@@ -203,17 +223,27 @@ class ChecklistItem(Model):
 
 
 class Band(Model):
-    min: int = Field(ge=0, description="Lowest total in this band (inclusive).")
-    max: int = Field(ge=0, description="Highest total in this band (inclusive).")
+    min: int = Field(ge=0, description="Lowest total in this band (inclusive).", examples=[0])
+    max: int = Field(ge=0, description="Highest total in this band (inclusive).", examples=[1])
     label: Line = Field(description="A short name for the band.", examples=["Getting there"])
-    advice: Line = Field(description="What to do next when your total lands in this band.")
+    advice: Line = Field(
+        description="What to do next when your total lands in this band.",
+        examples=["Run the exercise again before your next customer meeting."],
+    )
 
 
 class Checklist(Model):
     intro: Prose | None = Field(
-        default=None, description="Optional Markdown shown above the items."
+        default=None,
+        description="Optional Markdown shown above the items.",
+        examples=["Tick what you did. Be honest: nobody else sees it."],
     )
-    items: list[ChecklistItem] = Field(min_length=1, max_length=20)
+    items: list[ChecklistItem] = Field(
+        min_length=1,
+        max_length=20,
+        description="What to score yourself on after the exercise, in order. The maximum "
+        "score is the sum of their points.",
+    )
     bands: list[Band] = Field(
         min_length=1,
         description="Score bands from lowest to highest. Together they must cover every "
@@ -226,8 +256,11 @@ class Checklist(Model):
 
 
 class Variation(Model):
-    name: Line = Field(examples=["Remote"])
-    description: Prose
+    name: Line = Field(description="A short name for the variation.", examples=["Remote"])
+    description: Prose = Field(
+        description="What changes when you run it this way, in Markdown.",
+        examples=["Do it on a video call with cameras on and every other window closed."],
+    )
 
 
 class Exercise(Model):
@@ -238,35 +271,68 @@ class Exercise(Model):
         "`<id>.yaml`, and the page lives at `/exercises/<id>/`.",
         examples=["listen-to-the-end"],
     )
-    title: Annotated[Line, StringConstraints(max_length=80)]
+    title: Annotated[Line, StringConstraints(max_length=80)] = Field(
+        description="The exercise's name, shown in the catalog, on its page and on the worksheet.",
+        examples=["Get your stuff together before you speak"],
+    )
     summary: Annotated[Line, StringConstraints(max_length=200)] = Field(
-        description="One sentence: what you will do and what you get from it."
+        description="One sentence: what you will do and what you get from it.",
+        examples=["Spend twenty quiet minutes deciding what you will say, why and to whom."],
     )
     updated: dt.date = Field(
-        description="Date of the last meaningful change (YYYY-MM-DD); printed on worksheets."
+        description="Date of the last meaningful change (YYYY-MM-DD); printed on worksheets.",
+        examples=["2026-11-22"],
     )
-    idea: Idea
-    purpose: Prose = Field(description="Why this matters, in two or three sentences.")
-    audiences: list[Audience] = Field(min_length=1, description="Who the exercise is for.")
+    idea: Idea = Field(description="The idea this exercise trains, and where it comes from.")
+    purpose: Prose = Field(
+        description="Why this matters, in two or three sentences.",
+        examples=["A meeting you have not prepared for is spent finding out what it is about."],
+    )
+    audiences: list[Audience] = Field(
+        min_length=1, description="Who the exercise is for.", examples=[["seller", "manager"]]
+    )
     format: Format = Field(description="How many people take part, and how.")
-    minutes: int = Field(ge=5, le=480, description="Total time needed, in minutes.")
-    difficulty: Difficulty
-    themes: list[Slug] = Field(
-        min_length=1, max_length=6, description="Themes, used for the catalog and tags."
+    minutes: int = Field(
+        ge=5,
+        le=480,
+        description="Total time needed, in minutes. The steps must not add up to more.",
+        examples=[30],
     )
-    materials: list[Line] = Field(default=[], description="What you need.")
-    steps: list[Step] = Field(min_length=1, max_length=12)
-    worksheet: Worksheet
-    checklist: Checklist
-    debrief: list[Line] = Field(min_length=1, description="Questions for reflection afterwards.")
+    difficulty: Difficulty = Field(description="How much practice the exercise assumes.")
+    themes: list[Slug] = Field(
+        min_length=1,
+        max_length=6,
+        description="Themes, used for the catalog and tags.",
+        examples=[["preparation", "customer-meetings"]],
+    )
+    materials: list[Line] = Field(
+        default=[], description="What you need.", examples=[["This worksheet", "A pen"]]
+    )
+    steps: list[Step] = Field(
+        min_length=1, max_length=12, description="What to do, in order, with the time for each."
+    )
+    worksheet: Worksheet = Field(description="What participants fill in, on screen or on paper.")
+    checklist: Checklist = Field(
+        description="The self-scoring checklist: items to tick and score bands with advice."
+    )
+    debrief: list[Line] = Field(
+        min_length=1,
+        description="Questions for reflection afterwards.",
+        examples=[["What did you leave out of the meeting, and why?"]],
+    )
     facilitator_notes: Prose | None = Field(
         default=None,
         description="Notes for whoever runs the exercise (e.g. a manager in a one-on-one). "
         "Hidden from the participant version of the worksheet.",
+        examples=["Let the silence last: the first sentence is rarely the real goal."],
     )
-    variations: list[Variation] = Field(default=[])
+    variations: list[Variation] = Field(
+        default=[], description="Other ways to run the exercise (optional)."
+    )
     related: list[Slug] = Field(
-        default=[], description="Ids of related exercises; each must exist."
+        default=[],
+        description="Ids of related exercises; each must exist.",
+        examples=[["listen-to-the-end"]],
     )
 
     @property
