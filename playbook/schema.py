@@ -29,9 +29,10 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-# A tag-like "<" (an HTML element, comment or processing instruction), except the
+# What Markdown would pass through as HTML: "<" directly followed by a tag name, "/",
+# "!" or "?" (elements, comments, processing instructions), except the
 # Markdown autolinks <https://…> and <mailto:…>.
-_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^\s>]+>)\s*[/!?]?\s*[A-Za-z!?]")
+_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^\s>]+>)(?:/?[A-Za-z]|[!?])")
 # Markdown link or reference destinations with a script-capable scheme.
 _SCRIPT_LINK = re.compile(
     r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data):", re.I | re.M
