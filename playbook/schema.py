@@ -270,7 +270,7 @@ class Exercise(Model):
     id: Slug = Field(
         description="Stable id: lowercase words joined by hyphens. The file must be named "
         "`<id>.yaml`, and the page lives at `/exercises/<id>/`.",
-        examples=["listen-to-the-end"],
+        examples=["gyst-prepare"],
     )
     title: Annotated[Line, StringConstraints(max_length=80)] = Field(
         description="The exercise's name, shown in the catalog, on its page and on the worksheet.",
