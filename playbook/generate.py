@@ -14,8 +14,9 @@ from pathlib import Path, PurePosixPath
 
 import jinja2
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .reference import REFERENCE_PATH, reference_markdown
 from .render import slug_title
 from .schema import AUDIENCE_LABELS, Exercise
 
@@ -63,6 +64,7 @@ def generate_pages(
     by_id = {ex.id: ex for ex in exercises}
     pages = [_exercise_page(ex, by_id, env, cache) for ex in exercises]
     pages += _catalog_pages(exercises, env)
+    pages.append(Page(REFERENCE_PATH, reference_markdown()))
     return pages
 
 
@@ -76,9 +78,11 @@ def _exercise_page(
             cache.hits += 1
             return Page(exercise_path(ex.id), hit[2], ex.id)
         cache.misses += 1
+    # MkDocs renders theme templates without autoescaping, so the values the theme
+    # prints (<title>, meta description, nav) are escaped here, once.
     front = {
-        "title": ex.title,
-        "description": ex.summary,
+        "title": str(escape(ex.title)),
+        "description": str(escape(ex.summary)),
         "tags": [slug_title(t) for t in ex.themes],
         "playbook_exercise": ex.id,
     }

@@ -1,0 +1,380 @@
+"""The schema reference page, written from the pydantic models themselves.
+
+Every model reachable from ``Exercise`` gets a section: where it sits in a file,
+a table of its keys (type in plain words, required or not, default, description,
+example) and a YAML example assembled from the fields' own examples. Nothing here
+is written by hand, so the page cannot drift from ``schema.py``: change a field
+there and the page changes with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import types
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal, Union
+
+import yaml
+from annotated_types import Ge, Le, MaxLen, MinLen
+from pydantic import AfterValidator, BaseModel, StringConstraints
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from . import schema
+from .schema import SLUG_PATTERN, Exercise
+
+REFERENCE_PATH = "reference/exercise-schema.md"
+SCHEMA_URL = "../../schema/exercise.schema.json"
+_EXAMPLE_DATE = dt.date(2026, 11, 22)
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One key of one model, as the reference page shows it."""
+
+    name: str
+    type: str
+    required: bool
+    default: str
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    model: type[BaseModel]
+    heading: str
+    anchor: str
+    where: str
+    fields: list[FieldDoc]
+
+
+@dataclass
+class _Constraints:
+    min_length: int | None = None
+    max_length: int | None = None
+    ge: int | None = None
+    le: int | None = None
+    pattern: str | None = None
+    markdown: bool = False
+    one_line: bool = False
+
+    def add(self, items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, StringConstraints):
+                if item.min_length is not None:
+                    self.min_length = item.min_length
+                if item.max_length is not None:
+                    self.max_length = _tighter(self.max_length, item.max_length)
+                self.pattern = item.pattern or self.pattern
+            elif isinstance(item, MinLen):
+                self.min_length = item.min_length
+            elif isinstance(item, MaxLen):
+                self.max_length = _tighter(self.max_length, item.max_length)
+            elif isinstance(item, Ge):
+                self.ge = item.ge
+            elif isinstance(item, Le):
+                self.le = item.le
+            elif isinstance(item, AfterValidator):
+                self.markdown |= item.func is schema._check_prose
+                self.one_line |= item.func is schema._check_line
+
+
+def _tighter(current: int | None, new: int) -> int:
+    return new if current is None else min(current, new)
+
+
+def _split(annotation: Any) -> tuple[Any, list[Any]]:
+    """``Annotated[X, a, b]`` → (X, [a, b]), through nested Annotated."""
+    metadata: list[Any] = []
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        metadata = [*metadata, *extra]
+    return annotation, metadata
+
+
+def _members(annotation: Any) -> list[Any]:
+    if typing.get_origin(annotation) in (Union, types.UnionType):
+        return list(typing.get_args(annotation))
+    return [annotation]
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def heading_of(model: type[BaseModel]) -> str:
+    """``ChecklistItem`` → ``Checklist item``; worksheet field types get a clearer name."""
+    type_field = model.model_fields.get("type")
+    if type_field is not None and typing.get_origin(type_field.annotation) is Literal:
+        return f"Worksheet field: {typing.get_args(type_field.annotation)[0]}"
+    words = re.findall(r"[A-Z][a-z]*", model.__name__)
+    return " ".join([words[0], *(w.lower() for w in words[1:])])
+
+
+def anchor_of(model: type[BaseModel]) -> str:
+    """The id MkDocs' table of contents gives the model's heading."""
+    return re.sub(r"[\s-]+", "-", re.sub(r"[^\w\s-]", "", heading_of(model).lower())).strip("-")
+
+
+def _link(model: type[BaseModel]) -> str:
+    return f"[{heading_of(model).lower()}](#{anchor_of(model)})"
+
+
+def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = False) -> str:
+    """A type in plain words: 'a whole number from 1 to 240', 'a list of ids (…)'.
+
+    ``plural`` names the items of a list ('ids' rather than 'an id').
+    """
+    annotation, inner = _split(annotation)
+    limits = _Constraints()
+    limits.add([*inner, *metadata])
+    members = [m for m in _members(annotation) if m is not type(None)]
+    if len(members) > 1:
+        if all(_is_model(m) for m in members):
+            links = ", ".join(_link(m) for m in members)
+            kind = "mappings" if plural else "a mapping"
+            return f"{kind} whose `type` says which kind of field it is: {links}"
+        return " or ".join(describe_type(m, plural=plural) for m in members)
+    annotation, more = _split(members[0])
+    limits.add(more)
+    origin = typing.get_origin(annotation)
+    each = " each" if plural else ""
+    if origin is Literal:
+        choices = ", ".join(f"`{c}`" for c in typing.get_args(annotation))
+        if len(typing.get_args(annotation)) == 1:
+            return f"exactly {choices}"
+        return f"values from {choices}" if plural else f"one of {choices}"
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        return f"a list of {describe_type(item, plural=True)}{_count(limits, 'item')}"
+    if _is_model(annotation):
+        return f"{'mappings' if plural else 'a mapping'}: see {_link(annotation)}"
+    if annotation is bool:
+        return "`true` or `false`"
+    if annotation is int:
+        return ("whole numbers" if plural else "a whole number") + _range(limits)
+    if annotation is dt.date:
+        return ("dates" if plural else "a date") + ", written YYYY-MM-DD"
+    if annotation is str:
+        if limits.pattern == SLUG_PATTERN:
+            noun = "ids" if plural else "an id"
+            return f"{noun}: lowercase words joined by hyphens{_chars(limits, each)}"
+        if limits.markdown:
+            return ("Markdown texts" if plural else "Markdown text") + " (no raw HTML)"
+        if limits.one_line:
+            noun = "lines" if plural else "one line"
+            return f"{noun} of plain text{_chars(limits, each)}"
+        return "text" + _chars(limits, each)
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _chars(limits: _Constraints, each: str) -> str:
+    if limits.max_length:
+        return f" (at most {limits.max_length} characters{each})"
+    return ""
+
+
+def _range(limits: _Constraints) -> str:
+    if limits.ge is not None and limits.le is not None:
+        return f" from {limits.ge} to {limits.le}"
+    if limits.ge is not None:
+        return f", at least {limits.ge}"
+    if limits.le is not None:
+        return f", at most {limits.le}"
+    return ""
+
+
+def _count(limits: _Constraints, noun: str) -> str:
+    low, high = limits.min_length or None, limits.max_length
+    if low and high:
+        return f"; {low} to {high} {noun}s"
+    if low == 1:
+        return f"; at least one {noun}"
+    if low:
+        return f"; at least {low} {noun}s"
+    if high:
+        return f"; at most {high} {noun}s"
+    return ""
+
+
+def models(root: type[BaseModel] = Exercise) -> Iterator[tuple[type[BaseModel], str]]:
+    """Every model reachable from ``root`` (first seen first) and the key path to it."""
+    seen: set[type[BaseModel]] = set()
+    queue: list[tuple[type[BaseModel], str]] = [(root, "")]
+    while queue:
+        model, where = queue.pop(0)
+        if model in seen:
+            continue
+        seen.add(model)
+        yield model, where
+        for name, info in model.model_fields.items():
+            path = f"{where}.{name}" if where else name
+            for child, suffix in _models_in(info.annotation):
+                queue.append((child, path + suffix))
+
+
+def _models_in(annotation: Any, suffix: str = "") -> Iterator[tuple[type[BaseModel], str]]:
+    annotation, _ = _split(annotation)
+    for member in _members(annotation):
+        member, _ = _split(member)
+        if typing.get_origin(member) is list:
+            yield from _models_in(typing.get_args(member)[0], suffix + "[]")
+        elif _is_model(member):
+            yield member, suffix
+
+
+def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
+    """An example value for a field: its own example, or one built from its type."""
+    if info is not None and info.examples:
+        value = info.examples[0]
+        bare, _ = _split(annotation)
+        if bare is dt.date and isinstance(value, str):
+            return dt.date.fromisoformat(value)
+        return value
+    annotation, metadata = _split(annotation)
+    members = [m for m in _members(annotation) if m is not type(None)]
+    annotation, more = _split(members[0])
+    limits = _Constraints()
+    limits.add([*metadata, *more, *(info.metadata if info else [])])
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return typing.get_args(annotation)[0]
+    if origin is list:
+        return [example_value(typing.get_args(annotation)[0])]
+    if _is_model(annotation):
+        return example_of(annotation)
+    if info is not None and info.default not in (PydanticUndefined, None, []):
+        return info.default
+    if annotation is int:
+        return limits.ge if limits.ge is not None else 1
+    if annotation is dt.date:
+        return _EXAMPLE_DATE
+    if annotation is bool:
+        return True
+    return "…"
+
+
+def example_of(model: type[BaseModel]) -> dict[str, Any]:
+    """A complete example of a model, every key filled in (optional ones too)."""
+    return {
+        name: example_value(info.annotation, info) for name, info in model.model_fields.items()
+    }
+
+
+def _default_text(info: FieldInfo) -> str:
+    if info.is_required():
+        return "—"
+    if info.default is None:
+        return "none"
+    if info.default == []:
+        return "empty list"
+    return f"`{info.default}`"
+
+
+def _inline(value: Any, annotation: Any) -> str:
+    """The example as it would be written after the key, if it fits on one line."""
+    if any(_is_model(m) for m, _ in _models_in(annotation)):
+        return "see below"
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
+    text = text.strip().removesuffix("...").strip()
+    return "`" + text.replace("|", "\\|") + "`"
+
+
+def document_model(model: type[BaseModel], where: str) -> ModelDoc:
+    fields = []
+    for name, info in model.model_fields.items():
+        fields.append(
+            FieldDoc(
+                name=name,
+                type=describe_type(info.annotation, info.metadata),
+                required=info.is_required(),
+                default=_default_text(info),
+                description=(info.description or "").strip(),
+                example=_inline(example_value(info.annotation, info), info.annotation),
+            )
+        )
+    return ModelDoc(model, heading_of(model), anchor_of(model), where, fields)
+
+
+def _where_text(doc: ModelDoc) -> str:
+    if not doc.where:
+        return "The whole file: one exercise, at the top level."
+    path = doc.where.replace("[]", "[…]")
+    type_field = doc.model.model_fields.get("type")
+    if type_field is not None and typing.get_origin(type_field.annotation) is Literal:
+        kind = typing.get_args(type_field.annotation)[0]
+        return f"An item of `{path}` with `type: {kind}`."
+    if doc.where.endswith("[]"):
+        return f"Each item of `{path}`."
+    return f"The value of `{path}`."
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _yaml_block(data: Any) -> str:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    text = yaml.safe_dump(plain(data), allow_unicode=True, sort_keys=False, width=88)
+    return f"```yaml\n{text}```"
+
+
+@functools.cache
+def reference_markdown() -> str:
+    """The whole reference page, front matter included (the schema is fixed per process)."""
+    docs = [document_model(model, where) for model, where in models()]
+    out = [
+        "---",
+        "title: Exercise file reference",
+        "description: Every key of an exercise file, its type, default and an example.",
+        "---",
+        "",
+        "# Exercise file reference",
+        "",
+        "Every exercise is one YAML file in `exercises/`. This page lists every key such a "
+        "file can hold. It is generated from the schema in `playbook/schema.py` on every "
+        "build, so it always matches what `playbook validate` checks. To change a "
+        "description or an example here, change the field in `playbook/schema.py`.",
+        "",
+        "Editors that understand JSON Schema (VS Code with the YAML extension, JetBrains "
+        "IDEs, Neovim with yaml-language-server) complete keys and flag mistakes as you "
+        "type, thanks to the first line of every exercise file:",
+        "",
+        "```yaml",
+        "# yaml-language-server: $schema=../schema/exercise.schema.json",
+        "```",
+        "",
+        "Unknown keys are errors, and values are never converted: `minutes: \"10\"` is "
+        "text, not a number. Text marked *Markdown* accepts **bold**, *italic*, lists and "
+        "links; raw HTML is refused. *One line of plain text* is shown exactly as written.",
+        "",
+        "## Contents",
+        "",
+    ]
+    out += [f"- [{d.heading}](#{d.anchor})" for d in docs]
+    for doc in docs:
+        out += ["", f"## {doc.heading}", "", _where_text(doc), ""]
+        if doc.model.__doc__ and doc.model is not schema.Model:
+            out += [" ".join(doc.model.__doc__.split()), ""]
+        out += [
+            "| key | type | required | default | description | example |",
+            "|---|---|---|---|---|---|",
+        ]
+        for f in doc.fields:
+            out.append(
+                f"| `{f.name}` | {_cell(f.type)} | {'required' if f.required else 'optional'} "
+                f"| {f.default} | {_cell(f.description)} | {f.example} |"
+            )
+        out += ["", "Example:", "", _yaml_block(example_of(doc.model))]
+    return "\n".join(out) + "\n"
