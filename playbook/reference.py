@@ -261,9 +261,7 @@ def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
 
 def example_of(model: type[BaseModel]) -> dict[str, Any]:
     """A complete example of a model, every key filled in (optional ones too)."""
-    return {
-        name: example_value(info.annotation, info) for name, info in model.model_fields.items()
-    }
+    return {name: example_value(info.annotation, info) for name, info in model.model_fields.items()}
 
 
 def _default_text(info: FieldInfo) -> str:
@@ -355,7 +353,7 @@ def reference_markdown() -> str:
         "# yaml-language-server: $schema=../schema/exercise.schema.json",
         "```",
         "",
-        "Unknown keys are errors, and values are never converted: `minutes: \"10\"` is "
+        'Unknown keys are errors, and values are never converted: `minutes: "10"` is '
         "text, not a number. Text marked *Markdown* accepts **bold**, *italic*, lists and "
         "links; raw HTML is refused. *One line of plain text* is shown exactly as written.",
         "",
