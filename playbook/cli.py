@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ from .generate import generate_pages, write_pages
 from .loader import find_exercise_files, load_library
 from .problems import report
 from .render import make_environment
-from .schema import SLUG_PATTERN, json_schema
+from .schema import SLUG_PATTERN, Audience, Format, json_schema
 
 SCHEMA_PATH = Path("schema/exercise.schema.json")
 EXERCISES = Path("exercises")
@@ -61,9 +62,34 @@ def validate(paths: tuple[Path, ...]) -> None:
 @main.command()
 @click.argument("exercise_id")
 @click.option("--title", help="The exercise's title (default: made from the id).")
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(typing.get_args(Format)),
+    default="solo",
+    show_default=True,
+    help="How many people take part.",
+)
+@click.option(
+    "--audience",
+    "audiences",
+    type=click.Choice(typing.get_args(Audience)),
+    multiple=True,
+    help="Who it is for; repeat for several (default: seller).",
+)
 @click.option("--folder", type=click.Path(path_type=Path), default=EXERCISES, show_default=True)
-def new(exercise_id: str, title: str | None, folder: Path) -> None:
-    """Start a new exercise file, exercises/EXERCISE_ID.yaml, that validates as it is."""
+def new(
+    exercise_id: str,
+    title: str | None,
+    format_: str,
+    audiences: tuple[str, ...],
+    folder: Path,
+) -> None:
+    """Start a new exercise file, exercises/EXERCISE_ID.yaml, that validates as it is.
+
+    Every key is filled in with a placeholder and explained by a comment; replace the
+    placeholders, then run 'playbook validate'.
+    """
     if not re.fullmatch(SLUG_PATTERN, exercise_id):
         suggestion = "-".join(re.sub(r"[^a-z0-9]+", " ", exercise_id.lower()).split())
         raise click.UsageError(
@@ -83,17 +109,22 @@ def new(exercise_id: str, title: str | None, folder: Path) -> None:
             title=json.dumps(title),
             today=dt.date.today().isoformat(),
             schema=Path(schema_ref).as_posix(),
+            format=format_,
+            audiences=list(dict.fromkeys(audiences)) or ["seller"],
         )
     )
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    click.echo(f"Created {target}.")
+    playbook = ".venv/bin/playbook" if Path(".venv/bin/playbook").exists() else "playbook"
+    serve = "./dev serve" if Path("dev").is_file() else f"{playbook} serve"
+    click.echo(f"Created {target}; it validates as it is.")
     click.echo("Next:")
+    click.echo(f"  1. Write it:   replace every placeholder in {target} (each key has a comment)")
+    click.echo(f"  2. Check it:   {playbook} validate {target}")
     click.echo(
-        f"  1. Write the exercise in {target}: every field has a comment saying what it is for."
+        f"  3. See it:     {serve}, then open http://127.0.0.1:8000/exercises/{exercise_id}/"
     )
-    click.echo(f"  2. Check it:  playbook validate {target}")
-    click.echo(f"  3. See it:    playbook serve   (then open /exercises/{exercise_id}/)")
+    click.echo(f"  4. Propose it: commit {target} and open a pull request (see CONTRIBUTING.md)")
 
 
 @main.command()
