@@ -330,8 +330,13 @@ def _yaml_block(data: Any) -> str:
 
 @functools.cache
 def reference_markdown() -> str:
-    """The whole reference page, front matter included (the schema is fixed per process)."""
-    docs = [document_model(model, where) for model, where in models()]
+    """The reference page of ``Exercise`` (computed once: the schema is fixed per process)."""
+    return render_reference(Exercise)
+
+
+def render_reference(root: type[BaseModel]) -> str:
+    """The whole reference page for ``root`` and every model under it, front matter included."""
+    docs = [document_model(model, where) for model, where in models(root)]
     out = [
         "---",
         "title: Exercise file reference",
