@@ -179,12 +179,12 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int
     site_dir = site_dir.resolve()
     staging = site_dir.with_name(f".{site_dir.name}-building")
     shutil.rmtree(staging, ignore_errors=True)
+    # Not -q: it would hide the warnings that --strict counts.
     command = [
         sys.executable,
         "-m",
         "mkdocs",
         "build",
-        "-q",
         "-f",
         str(config_file),
         "-d",
@@ -200,8 +200,8 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int
         kept = "kept as it was" if site_dir.exists() else "not created"
         click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
         return 1
-    if output:
-        click.echo(output, err=True)
+    if noteworthy := _clean_mkdocs_output(output, keep_info=False):
+        click.echo(noteworthy, err=True)
     old = site_dir.with_name(f".{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -212,10 +212,16 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int
     return 0
 
 
-def _clean_mkdocs_output(output: str) -> str:
+def _clean_mkdocs_output(output: str, *, keep_info: bool = True) -> str:
     """MkDocs' own log, without the level prefixes that make a problem list hard to read."""
-    lines = [re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", ln) for ln in output.splitlines()]
-    return "\n".join(ln for ln in lines if ln.strip() and not ln.startswith("Aborted with"))
+    kept = []
+    for ln in output.splitlines():
+        if not keep_info and ln.startswith("INFO"):
+            continue
+        ln = re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", ln)
+        if ln.strip() and not ln.startswith("Aborted with"):
+            kept.append(ln)
+    return "\n".join(kept)
 
 
 @main.command()
@@ -237,3 +243,7 @@ def _display(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+if __name__ == "__main__":
+    main()

@@ -83,6 +83,19 @@ def _check_line(text: str) -> str:
             "expected a single line of text, found several lines",
             {"hint": "join the lines into one sentence, or shorten it"},
         )
+    # Lines are escaped wherever the playbook prints them, but titles and summaries
+    # also reach the theme's templates (page title, meta tags), which print them raw.
+    if found := _find_raw_html(text):
+        offset, message, hint = found
+        if message.startswith("raw HTML"):
+            raise PydanticCustomError(
+                "unsafe_markup",
+                message,
+                {
+                    "hint": "remove the tag; for a literal '<' put a space after it",
+                    "offset": offset,
+                },
+            )
     return text
 
 

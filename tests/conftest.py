@@ -28,6 +28,27 @@ CHROMIUM_ARGS = [
 ]
 
 
+PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "overrides", "schema", "exercises")
+
+
+def copy_project(dest: Path, *, exercises: dict[str, str] | None = None) -> Path:
+    """A copy of the project's site sources in ``dest``; ``exercises`` (file name → text)
+    replaces the shipped exercises when given."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part)
+        elif source.exists():
+            shutil.copy2(source, dest / part)
+    if exercises is not None:
+        shutil.rmtree(dest / "exercises")
+        (dest / "exercises").mkdir()
+        for name, text in exercises.items():
+            (dest / "exercises" / name).write_text(text, encoding="utf-8")
+    return dest
+
+
 def run_mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(

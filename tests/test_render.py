@@ -7,7 +7,6 @@ from pathlib import Path
 
 import jinja2
 import pytest
-from markupsafe import escape
 
 from playbook.generate import RenderCache, generate_pages
 from playbook.render import line, make_environment
@@ -159,18 +158,21 @@ def test_debrief_variations_notes_and_related(page):
 
 
 def test_plain_text_is_shown_as_written_not_as_markup():
-    page = render(exercise(title="Less *is* <more> & [better]", summary="A <b>bold</b> claim"))
-    assert "# Less \\*is\\* &lt;more&gt; &amp; \\[better\\]" in page
-    assert '<p class="pb-summary">A &lt;b&gt;bold&lt;/b&gt; claim</p>' in page
-    body = page.split("---\n", 2)[2]
-    assert "<more>" not in body and "<b>" not in body
+    page = render(exercise(title="Less *is* < more & [better]", summary="A > B & C"))
+    assert "# Less \\*is\\* &lt; more &amp; \\[better\\]" in page
+    assert '<p class="pb-summary">A &gt; B &amp; C</p>' in page
 
 
 def test_labels_in_html_are_escaped():
-    fields = [{"id": "x", "type": "short", "label": 'Say "hi" <script>'}]
+    fields = [{"id": "x", "type": "short", "label": 'Say "hi" & a < b'}]
     page = render(exercise(worksheet={"fields": fields}))
-    assert "<script>" not in page
-    assert str(escape('Say "hi" <script>')) in page
+    assert '<label for="pbf-x">Say &#34;hi&#34; &amp; a &lt; b</label>' in page
+
+
+def test_tags_are_refused_even_in_one_line_fields():
+    """Titles also reach the theme's own templates, which print them without escaping."""
+    with pytest.raises(ValueError, match="raw HTML is not allowed"):
+        exercise(title="Hello </title><script>alert(1)</script>")
 
 
 def test_templates_fail_loudly_on_a_typo(tmp_path):
