@@ -1,0 +1,145 @@
+"""The playbook command, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from playbook.cli import main
+from playbook.schema import json_schema
+
+SAMPLE = (Path(__file__).parent / "golden" / "bands-gap" / "sample.yaml").read_text(
+    encoding="utf-8"
+)
+SAMPLE = SAMPLE.replace("    - min: 3", "    - min: 2")
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    (tmp_path / "exercises").mkdir()
+    return tmp_path
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_reports_ok(workdir):
+    (workdir / "exercises" / "sample.yaml").write_text(SAMPLE)
+    result = run("validate")
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 exercise file OK.\n"
+
+
+def test_validate_prints_every_problem_and_exits_1_without_traceback(workdir):
+    (workdir / "exercises" / "sample.yaml").write_text(
+        SAMPLE.replace("minutes: 20", "minutes: lots")
+    )
+    (workdir / "exercises" / "bad.yaml").write_text("id: bad\n\ttitle: x\n")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "exercises/bad.yaml:2:1: a tab character is used for indentation",
+        "    hint: YAML indents with spaces only: replace the tab with spaces (2 per level)",
+        "exercises/sample.yaml:12:10: minutes: expected a whole number, found the text 'lots'",
+        "    hint: write digits only, e.g. 15",
+        "2 problems in 2 files.",
+    ]
+    assert "Traceback" not in result.output
+
+
+def test_validate_one_file_checks_related_ids_against_its_neighbours(workdir):
+    (workdir / "exercises" / "sample.yaml").write_text(
+        SAMPLE.replace("related: []", "related: [other]")
+    )
+    (workdir / "exercises" / "other.yaml").write_text(
+        SAMPLE.replace("id: sample", "id: other").replace("format: pair", "format: x")
+    )
+    result = run("validate", "exercises/sample.yaml")
+    assert result.exit_code == 0, result.output  # other.yaml's own problem is not reported here
+    result = run("validate", "exercises/other.yaml")
+    assert result.exit_code == 1
+    assert "exercises/other.yaml:11:9: format:" in result.stderr
+
+
+def test_validate_prints_annotations_in_github_actions(workdir, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    (workdir / "exercises" / "sample.yaml").write_text(
+        SAMPLE.replace("format: pair", "format: duo")
+    )
+    result = run("validate")
+    assert result.exit_code == 1
+    assert (
+        "::error file=exercises/sample.yaml,line=11,col=9,title=format::expected one of"
+        in result.stderr
+    )
+
+
+def test_validate_a_missing_path_is_a_usage_error(workdir):
+    result = run("validate", "nope.yaml")
+    assert result.exit_code == 2
+    assert "no such file or folder: nope.yaml" in result.output
+
+
+def test_new_writes_a_valid_exercise_and_never_overwrites(workdir):
+    result = run("new", "listen-well")
+    assert result.exit_code == 0, result.output
+    path = workdir / "exercises" / "listen-well.yaml"
+    assert path.read_text().startswith("# yaml-language-server: $schema=")
+    assert "playbook validate exercises/listen-well.yaml" in result.output
+    assert run("validate").exit_code == 0
+    path.write_text(path.read_text() + "# my edits\n")
+    again = run("new", "listen-well")
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    assert path.read_text().endswith("# my edits\n")
+
+
+def test_new_refuses_an_invalid_id_with_a_suggestion(workdir):
+    result = run("new", "Listen Well!")
+    assert result.exit_code == 2
+    assert "e.g. 'listen-well'" in result.output
+    assert not list((workdir / "exercises").iterdir())
+
+
+def test_schema_writes_and_checks(workdir):
+    target = workdir / "schema" / "exercise.schema.json"
+    assert run("schema", "--check", "--output", str(target)).exit_code == 1
+    assert run("schema", "--output", str(target)).exit_code == 0
+    assert json.loads(target.read_text()) == json_schema()
+    assert run("schema", "--check", "--output", str(target)).exit_code == 0
+    target.write_text(target.read_text().replace('"title"', '"titel"', 1))
+    stale = run("schema", "--check", "--output", str(target))
+    assert stale.exit_code == 1
+    assert "out of date" in stale.output
+
+
+def test_committed_json_schema_is_up_to_date():
+    committed = json.loads((ROOT / "schema" / "exercise.schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "run 'playbook schema' and commit the result"
+
+
+def test_generate_writes_markdown_for_any_engine(workdir):
+    (workdir / "exercises" / "sample.yaml").write_text(SAMPLE)
+    result = run("generate", "out")
+    assert result.exit_code == 0, result.output
+    assert (
+        (workdir / "out" / "exercises" / "sample.md")
+        .read_text()
+        .startswith("---\ntitle: A sample exercise")
+    )
+    assert (workdir / "out" / "exercises" / "index.md").exists()
+    assert (workdir / "out" / "themes" / "listening.md").exists()
+
+
+def test_generate_refuses_invalid_exercises(workdir):
+    (workdir / "exercises" / "sample.yaml").write_text("- a list\n")
+    result = run("generate", "out")
+    assert result.exit_code == 1
+    assert not (workdir / "out").exists()
