@@ -382,6 +382,5 @@ def json_schema() -> dict:
     schema = Exercise.model_json_schema(mode="validation")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://engagement-playbook.github.io/schema/exercise.schema.json",
         **schema,
     }
