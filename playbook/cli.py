@@ -232,8 +232,11 @@ def _clean_mkdocs_output(output: str, *, keep_info: bool = True) -> str:
 def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site with live reload (exercises/ and templates/ are watched)."""
     command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", dev_addr]
+    # mkdocs.yml reads site_url from PLAYBOOK_SITE_URL: pointing it at the local address
+    # serves the site at / instead of under the hosted site's path.
+    env = {"PLAYBOOK_SITE_URL": f"http://{dev_addr}/", **_quiet_env()}
     try:
-        sys.exit(subprocess.call(command, env=_quiet_env()))
+        sys.exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
         sys.exit(0)
 
