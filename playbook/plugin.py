@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -85,6 +86,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
+        started = time.perf_counter()
         for page in self._pages:
             if files.get_file_from_path(page.path) is not None:
                 log.warning(
@@ -101,6 +103,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if (source := self._sources.get(page.path)) is not None:
                 file.edit_uri = Path(os.path.relpath(source, config.docs_dir)).as_posix()
             files.append(file)
+        self.timings["files"] = time.perf_counter() - started
+        self.timings["total"] = sum(self.timings[k] for k in ("load", "render", "files"))
+        if timings_file := os.environ.get("PLAYBOOK_TIMINGS_FILE"):
+            # For the benchmark (bench/run.py): the generator's own seconds in this build.
+            Path(timings_file).write_text(json.dumps(self.timings), encoding="utf-8")
         return files
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001

@@ -1,0 +1,516 @@
+"""Build benchmark: build speed and page weight at 10, 100 and 1,000 exercises.
+
+    .venv/bin/python bench/run.py [--sizes 10,100,1000] [--repeats 3] [--quick]
+                                  [--markdown content/performance.md]
+
+For each size it writes synthetic exercises (``bench/synth.py``, fixed seed) into a
+temporary copy of the project and measures, in one run:
+
+* the full build (``load_config`` + ``build``, as ``mkdocs build --strict`` does) in a
+  child process that reports its own peak RSS, and the generator's share of it (the
+  plugin writes its timings to ``$PLAYBOOK_TIMINGS_FILE``);
+* the floor: the same pages pre-rendered by ``playbook generate``, put in the docs
+  folder and built with the playbook plugin disabled (same nav, theme and plugins);
+* the rebuild after editing one exercise, the way ``mkdocs serve`` does it (one
+  process, the config loaded again for the second build), and the cache hits;
+* the built site's weight: bytes per exercise page, and the gzipped transfer of one
+  exercise page with the same-site CSS and JavaScript it references;
+* requests to other hosts from the built HTML (scripts, stylesheets, fonts, images).
+
+Times are medians of ``--repeats`` runs, ours and the floor interleaved. The machine is
+noisy: read the ratios, not the seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import html.parser
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth  # noqa: E402
+
+PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "overrides", "schema")
+DEFAULT_SIZES = (10, 100, 1000)
+SEED = 7
+# Pages the plugin keeps out of the nav; the floor gets the same rule as a not_in_nav pattern.
+FLOOR_NOT_IN_NAV = "/exercises/*.md\n/themes/*.md\n/audiences/*.md\n"
+
+# Targets, checked at the largest size measured.
+TARGET_GENERATOR_SHARE = 0.03
+TARGET_FLOOR_RATIO = 1.15
+TARGET_GROWTH = 12.0
+TARGET_REBUILD_GENERATOR = 0.050
+
+
+# --------------------------------------------------------------------------- children
+# Each build runs in a fresh child process (this file with --child), so that its peak
+# RSS is its own: getrusage(RUSAGE_CHILDREN) only ever reports the largest child.
+
+
+def _child_main(spec: dict) -> None:
+    import logging
+    import resource
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_file = spec["config_file"]
+    overrides = dict(spec.get("overrides", {}))
+    result: dict = {}
+
+    def read_timings() -> dict:
+        path = os.environ.get("PLAYBOOK_TIMINGS_FILE")
+        if not path or not os.path.exists(path):
+            return {}
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+
+    if spec["mode"] == "build":
+        started = time.perf_counter()
+        config = load_config(config_file, strict=True, **overrides)
+        if spec.get("disable_playbook"):
+            config.plugins["playbook"].config.enabled = False
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        result["seconds"] = time.perf_counter() - started
+        result["timings"] = read_timings()
+    elif spec["mode"] == "rebuild":
+        from playbook import plugin
+
+        serve_url = "http://127.0.0.1:8000/"
+
+        def get_config():
+            config = load_config(config_file, strict=True, **overrides)
+            config.site_url = serve_url
+            return config
+
+        config = get_config()
+        config.plugins.on_startup(command="serve", dirty=False)
+        build(config, serve_url=serve_url)
+        load_cache, render_cache = next(iter(plugin._CACHES.values()))
+        before = dict(load_cache)
+        hits, misses = render_cache.hits, render_cache.misses
+
+        edited = Path(spec["edit"])
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
+
+        started = time.perf_counter()
+        build(get_config(), serve_url=serve_url)
+        result["seconds"] = time.perf_counter() - started
+        result["timings"] = read_timings()
+        result["parsed"] = sum(1 for path, f in load_cache.items() if before.get(path) is not f)
+        result["render_hits"] = render_cache.hits - hits
+        result["render_misses"] = render_cache.misses - misses
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(result))
+
+
+def run_child(spec: dict, timings_file: Path) -> dict:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TIMINGS_FILE": str(timings_file)}
+    timings_file.unlink(missing_ok=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(spec)],
+        cwd=Path(spec["config_file"]).parent,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: the {spec['mode']} failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def make_project(base: Path, count: int) -> Path:
+    """A copy of the project whose exercises/ holds ``count`` synthetic exercises."""
+    project = base / "project"
+    project.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, project / part)
+        elif source.exists():
+            shutil.copy2(source, project / part)
+    exercises = project / "exercises"
+    exercises.mkdir()
+    for name, text in synth.exercise_files(count, SEED).items():
+        (exercises / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def make_floor_docs(project: Path, base: Path) -> Path:
+    """The docs folder plus every generated page as Markdown (``playbook generate``)."""
+    docs = base / "floor-docs"
+    shutil.copytree(project / "content", docs)
+    playbook = Path(sys.executable).with_name("playbook")
+    command = [str(playbook)] if playbook.exists() else [sys.executable, "-m", "playbook.cli"]
+    proc = subprocess.run(
+        [*command, "generate", str(docs)], cwd=project, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"bench: playbook generate failed:\n{proc.stdout}\n{proc.stderr}")
+    return docs
+
+
+# --------------------------------------------------------------------------- page weight
+
+
+class _Refs(html.parser.HTMLParser):
+    """What a page makes the browser fetch: scripts, stylesheets, icons, images, fonts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.styles: list[str] = []
+        self.other: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        rel = a.get("rel", "").lower().split()
+        if tag == "script" and a.get("src"):
+            self.scripts.append(a["src"])
+        elif tag == "link" and a.get("href"):
+            if "stylesheet" in rel:
+                self.styles.append(a["href"])
+            elif rel and set(rel) & {"icon", "preload", "modulepreload", "prefetch", "manifest"}:
+                self.other.append(a["href"])
+        elif tag in ("img", "source", "video", "audio", "iframe", "embed") and a.get("src"):
+            self.other.append(a["src"])
+        if a.get("srcset"):
+            self.other += [part.split()[0] for part in a["srcset"].split(",") if part.strip()]
+
+
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""")
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def _external(url: str) -> bool:
+    return urlsplit(url).scheme in ("http", "https") or url.startswith("//")
+
+
+def page_weight(site: Path, page: Path) -> dict:
+    """Gzipped bytes of one page and the same-site CSS/JS it references."""
+    refs = _Refs()
+    refs.feed(page.read_text(encoding="utf-8"))
+    base = page.relative_to(site).as_posix()
+    own, material = 0, 0
+    for url in refs.scripts + refs.styles:
+        if _external(url):
+            continue
+        target = site / urljoin(base, urlsplit(url).path)
+        if not target.is_file():
+            continue
+        size = _gz(target.read_bytes())
+        if "/assets/javascripts/" in target.as_posix() or "/assets/stylesheets/" in target.as_posix():
+            material += size
+        else:
+            own += size
+    html_gz = _gz(page.read_bytes())
+    return {"html": html_gz, "own": own, "material": material, "total": html_gz + own + material}
+
+
+def external_requests(site: Path) -> list[str]:
+    """http(s) URLs the built site would fetch from other hosts (not plain links)."""
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        refs = _Refs()
+        refs.feed(page.read_text(encoding="utf-8"))
+        found.update(u for u in refs.scripts + refs.styles + refs.other if _external(u))
+    for css in site.rglob("*.css"):
+        for match in _CSS_URL.finditer(css.read_text(encoding="utf-8", errors="replace")):
+            url = match.group(1) or match.group(2)
+            if _external(url):
+                found.add(url)
+    return sorted(found)
+
+
+def tree_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def measure(count: int, repeats: int, work: Path, log) -> dict:
+    base = work / str(count)
+    project = make_project(base, count)
+    floor_docs = make_floor_docs(project, base)
+    timings_file = base / "timings.json"
+    ours_site, floor_site = base / "site", base / "floor-site"
+    config_file = str(project / "mkdocs.yml")
+    ours, floor = [], []
+    for run in range(repeats):
+        log(f"  {count} exercises: build {run + 1}/{repeats}, ours and the floor")
+        ours.append(
+            run_child(
+                {
+                    "mode": "build",
+                    "config_file": config_file,
+                    "overrides": {"site_dir": str(ours_site)},
+                },
+                timings_file,
+            )
+        )
+        floor.append(
+            run_child(
+                {
+                    "mode": "build",
+                    "config_file": config_file,
+                    "disable_playbook": True,
+                    "overrides": {
+                        "site_dir": str(floor_site),
+                        "docs_dir": str(floor_docs),
+                        "not_in_nav": FLOOR_NOT_IN_NAV,
+                    },
+                },
+                timings_file,
+            )
+        )
+    log(f"  {count} exercises: rebuild after editing one exercise")
+    edit = sorted((project / "exercises").glob("*.yaml"))[count // 2]
+    rebuild = run_child(
+        {
+            "mode": "rebuild",
+            "config_file": config_file,
+            "edit": str(edit),
+            "overrides": {"site_dir": str(base / "serve-site")},
+        },
+        timings_file,
+    )
+
+    def median(runs: list[dict], key) -> float:
+        return statistics.median(key(r) for r in runs)
+
+    pages = sorted((ours_site / "exercises").glob("*/index.html"))
+    weight = page_weight(ours_site, pages[len(pages) // 2])
+    search_index = ours_site / "search" / "search_index.json"
+    site_bytes = tree_size(ours_site)
+    return {
+        "count": count,
+        "build": median(ours, lambda r: r["seconds"]),
+        "rss": max(r["max_rss_mb"] for r in ours),
+        "load": median(ours, lambda r: r["timings"]["load"]),
+        "render": median(ours, lambda r: r["timings"]["render"]),
+        "generator": median(ours, lambda r: r["timings"]["total"]),
+        "floor": median(floor, lambda r: r["seconds"]),
+        "floor_rss": max(r["max_rss_mb"] for r in floor),
+        "rebuild": rebuild["seconds"],
+        "rebuild_generator": rebuild["timings"]["total"],
+        "parsed": rebuild["parsed"],
+        "render_hits": rebuild["render_hits"],
+        "render_misses": rebuild["render_misses"],
+        "site_mb": site_bytes / 1e6,
+        "page_html_kb": sum(p.stat().st_size for p in pages) / len(pages) / 1e3,
+        "per_page_kb": site_bytes / count / 1e3,
+        "weight": weight,
+        "search_gz_kb": _gz(search_index.read_bytes()) / 1e3 if search_index.exists() else 0.0,
+        "external": external_requests(ours_site),
+    }
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def table(results: list[dict]) -> str:
+    """One Markdown table: a row per measure, a column per size."""
+    by_count = {r["count"]: r for r in results}
+    counts = sorted(by_count)
+    rows: list[tuple[str, list[str]]] = []
+
+    def row(label: str, fmt) -> None:
+        rows.append((label, [fmt(by_count[n]) for n in counts]))
+
+    def growth(r: dict) -> str:
+        index = counts.index(r["count"])
+        if index == 0:
+            return "–"
+        prev = by_count[counts[index - 1]]
+        return f"{r['build'] / prev['build']:.1f}× (vs {prev['count']})"
+
+    row("full build, s", lambda r: f"{r['build']:.2f}")
+    row("peak memory of the build, MB", lambda r: f"{r['rss']:.0f}")
+    row("generator: load + validate, s", lambda r: f"{r['load']:.3f}")
+    row("generator: render + hand over, s", lambda r: f"{r['render']:.3f}")
+    row("generator share of the build", lambda r: f"{r['generator'] / r['build']:.1%}")
+    row("floor: plain-Markdown build, s", lambda r: f"{r['floor']:.2f}")
+    row("our build / floor", lambda r: f"{r['build'] / r['floor']:.2f}×")
+    row("growth of the build time", growth)
+    row("rebuild after editing one exercise, s", lambda r: f"{r['rebuild']:.2f}")
+    row("generator share of that rebuild, ms", lambda r: f"{r['rebuild_generator'] * 1e3:.0f}")
+    row(
+        "rebuild: files parsed / pages rendered / reused",
+        lambda r: f"{r['parsed']} / {r['render_misses']} / {r['render_hits']}",
+    )
+    row("built site, MB", lambda r: f"{r['site_mb']:.1f}")
+    row("built site per exercise, KB", lambda r: f"{r['per_page_kb']:.0f}")
+    row("exercise page HTML, KB", lambda r: f"{r['page_html_kb']:.0f}")
+    row("one exercise page, gzipped HTML, KB", lambda r: f"{r['weight']['html'] / 1e3:.1f}")
+    row("  + the site's own CSS/JS, gzipped, KB", lambda r: f"{r['weight']['own'] / 1e3:.1f}")
+    row("  + Material's CSS/JS bundle, gzipped, KB", lambda r: f"{r['weight']['material'] / 1e3:.1f}")
+    row("one exercise page, first visit total, KB", lambda r: f"{r['weight']['total'] / 1e3:.1f}")
+    row("search index, gzipped, KB", lambda r: f"{r['search_gz_kb']:.0f}")
+    row("requests to other hosts", lambda r: str(len(r["external"])))
+
+    header = ["measure", *(f"{n:,} exercises" for n in counts)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" + "---:|" * len(counts)]
+    lines += ["| " + " | ".join([label, *cells]) + " |" for label, cells in rows]
+    return "\n".join(lines)
+
+
+def targets(results: list[dict]) -> list[tuple[str, str, str]]:
+    """(PASS/MISS/N/A, target, measured) at the largest size measured."""
+    by_count = {r["count"]: r for r in results}
+    big = by_count[max(by_count)]
+    n = f"{big['count']:,}"
+
+    def verdict(ok: bool) -> str:
+        return "PASS" if ok else "MISS"
+
+    share = big["generator"] / big["build"]
+    ratio = big["build"] / big["floor"]
+    out = [
+        (
+            verdict(share <= TARGET_GENERATOR_SHARE),
+            f"generator share of the full build at {n} ≤ {TARGET_GENERATOR_SHARE:.0%}",
+            f"{share:.1%}",
+        ),
+        (
+            verdict(ratio <= TARGET_FLOOR_RATIO),
+            f"our build ≤ {TARGET_FLOOR_RATIO}× the plain-Markdown floor at {n}",
+            f"{ratio:.2f}×",
+        ),
+    ]
+    if 100 in by_count and 1000 in by_count:
+        growth = by_count[1000]["build"] / by_count[100]["build"]
+        out.append(
+            (verdict(growth <= TARGET_GROWTH), f"time(1000) / time(100) ≤ {TARGET_GROWTH:.0f}", f"{growth:.1f}")
+        )
+    else:
+        out.append(("N/A", f"time(1000) / time(100) ≤ {TARGET_GROWTH:.0f}", "needs sizes 100 and 1000"))
+    rebuild_ms = big["rebuild_generator"] * 1e3
+    out.append(
+        (
+            verdict(big["rebuild_generator"] <= TARGET_REBUILD_GENERATOR),
+            f"generator share of a one-exercise rebuild at {n} ≤ {TARGET_REBUILD_GENERATOR * 1e3:.0f} ms",
+            f"{rebuild_ms:.0f} ms",
+        )
+    )
+    reused = big["parsed"] == 1 and big["render_misses"] == 1
+    out.append(
+        (
+            verdict(reused),
+            "a one-exercise rebuild parses and renders that exercise only",
+            f"{big['parsed']} parsed, {big['render_misses']} rendered, {big['render_hits']} reused",
+        )
+    )
+    external = sorted({u for r in results for u in r["external"]})
+    out.append(
+        (
+            verdict(not external),
+            "no requests to other hosts (scripts, stylesheets, fonts, images)",
+            ", ".join(external) or "none",
+        )
+    )
+    return out
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def versions() -> str:
+    from importlib.metadata import version
+
+    names = ("mkdocs", "mkdocs-material", "pyyaml", "pydantic", "jinja2")
+    return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def report(results: list[dict], repeats: int) -> str:
+    lines = [
+        f"Measured {dt.date.today().isoformat()} on {machine()}; {versions()}.",
+        f"Times are medians of {repeats} run{'s' if repeats != 1 else ''}.",
+        "",
+        table(results),
+        "",
+        "| target | result | measured |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {goal} | {verdict} | {value} |" for verdict, goal, value in targets(results)]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)))
+    parser.add_argument("--repeats", type=int, default=3, help="builds per size (median)")
+    parser.add_argument("--quick", action="store_true", help="one build per size (for tests)")
+    parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child_main(json.loads(args.child))
+        return 0
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    repeats = 1 if args.quick else max(1, args.repeats)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    work = Path(tempfile.mkdtemp(prefix="playbook-bench-"))
+    started = time.perf_counter()
+    try:
+        results = [measure(n, repeats, work, log) for n in sizes]
+    finally:
+        if args.keep:
+            log(f"bench: projects kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(results, repeats)
+    print(text)
+    log(f"bench: done in {time.perf_counter() - started:.0f} s")
+    if args.markdown:
+        args.markdown.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
