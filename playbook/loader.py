@@ -74,11 +74,9 @@ class Library:
     def ok(self) -> bool:
         return not self.problems
 
-    def source_of(self, exercise_id: str) -> LoadedFile:
-        for loaded in self.files:
-            if loaded.exercise is not None and loaded.exercise.id == exercise_id:
-                return loaded
-        raise KeyError(exercise_id)
+    def sources(self) -> dict[str, Path]:
+        """The file each valid exercise was read from, by id."""
+        return {f.exercise.id: f.path for f in self.files if f.exercise is not None}
 
 
 Cache = dict[Path, LoadedFile]

@@ -71,13 +71,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 "(the last good site/ is untouched).\n" + report(library.problems)
             )
         templates = Path(self.config.templates) if self.config.templates else None
-        self._pages = generate_pages(
-            library.exercises, make_environment(templates), cache=render_cache
-        )
+        env = make_environment(templates)
+        env.globals["site_url"] = config.site_url or ""  # printed in the worksheet's footer
+        self._pages = generate_pages(library.exercises, env, cache=render_cache)
+        sources = library.sources()
         self._sources = {
-            page.path: library.source_of(page.exercise_id).path
-            for page in self._pages
-            if page.exercise_id
+            page.path: sources[page.exercise_id] for page in self._pages if page.exercise_id
         }
         done = time.perf_counter()
         self.timings = {"load": loaded - started, "render": done - loaded, "total": done - started}
