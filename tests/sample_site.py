@@ -5,13 +5,11 @@ exercises are the samples in tests/browser_sample/ (every worksheet field type, 
 checklist item kinds, two pages that link to each other), so the browser tests do
 not depend on the playbook's content of the day.
 
-Import the fixtures into a test module with
-``from sample_site import sample_page, sample_site, sample_url  # noqa: F401``.
+A test module gets its fixtures with ``pytest_plugins = ["sample_site"]``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import shutil
@@ -21,17 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from browser_helpers import open_page
 from conftest import ROOT, _QuietHandler, run_mkdocs_build
 from mkdocs.utils.yaml import yaml_load
 
 SAMPLES = Path(__file__).parent / "browser_sample"
-EXERCISE = "/exercises/every-field/"
-SECOND = "/exercises/second-sample/"
-STORAGE_KEY = "engagement-playbook:every-field"
 
 
-def write_sample_project(folder: Path) -> Path:
-    """Write a project beside `folder` whose config mirrors mkdocs.yml; return the config."""
+def write_sample_project(folder: Path, site_url: str) -> Path:
+    """Write a project in `folder` whose config mirrors mkdocs.yml; return the config."""
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
     docs = folder / "docs"
@@ -43,7 +39,7 @@ def write_sample_project(folder: Path) -> Path:
     shutil.copytree(SAMPLES, exercises)
     config.update(
         docs_dir=str(docs),
-        site_url="http://127.0.0.1/",
+        site_url=site_url,
         nav=[
             {"Home": "index.md"},
             {"Exercises": ["exercises/index.md", "themes/index.md", "audiences/index.md"]},
@@ -60,59 +56,28 @@ def write_sample_project(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
+def sample_url(tmp_path_factory) -> Iterator[str]:
+    """The sample site, built and served on localhost.
+
+    The server's port is chosen first and the site is built with it as `site_url`:
+    Material's instant navigation only takes over links listed in sitemap.xml, and it
+    matches them by host and path, but not by port.
+    """
     folder = tmp_path_factory.mktemp("sample")
-    config_file = write_sample_project(folder)
     site = folder / "site"
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    config_file = write_sample_project(folder, url + "/")
     result = run_mkdocs_build(folder, site, "-f", str(config_file))
     assert result.returncode == 0, result.stdout + result.stderr
-    return site
-
-
-@pytest.fixture(scope="session")
-def sample_url(sample_site) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield url
     server.shutdown()
     server.server_close()
-
-
-@contextlib.contextmanager
-def open_page(browser, base_url: str, **context_options):
-    """A page in a fresh context, like conftest's `page`: console errors and requests
-    to other hosts fail the test."""
-    context = browser.new_context(base_url=base_url, **context_options)
-    page = context.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "request",
-        lambda req: (
-            foreign.append(req.url)
-            if not req.url.startswith((base_url, "data:", "blob:", "about:"))
-            else None
-        ),
-    )
-    page.console_errors = errors
-    try:
-        yield page
-    finally:
-        context.close()
-    assert not errors, f"console errors: {errors}"
-    assert not foreign, f"requests to other hosts: {foreign}"
 
 
 @pytest.fixture
 def sample_page(browser, sample_url):
     with open_page(browser, sample_url, accept_downloads=True) as page:
         yield page
-
-
-def open_exercise(page, path: str = EXERCISE) -> None:
-    """Go to an exercise page and wait until the script has set it up."""
-    page.goto(path)
-    page.wait_for_selector("[data-pb-tools]")

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from sample_site import (  # noqa: F401 - fixtures
-    STORAGE_KEY,
-    open_exercise,
-    open_page,
-    sample_page,
-    sample_site,
-    sample_url,
-)
+from browser_helpers import fill_every_field, open_exercise, open_page, stored
+
+pytest_plugins = ["sample_site"]  # the sample_url and sample_page fixtures
 
 SCORE = "[data-pb-score]"
 CURRENT_BAND = ".pb-bands tr[aria-current='true'] th"
@@ -76,34 +70,6 @@ def test_keyboard_only(sample_page):
         "(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle })()"
     )
     assert focused != "none"
-
-
-def fill_every_field(page) -> dict[str, str | bool]:
-    page.get_by_label("A short answer").fill("Meet Ana on Tuesday")
-    page.get_by_label("A long answer").fill("First line\nSecond line")
-    page.get_by_label("Three things: item 1").fill("budget")
-    page.get_by_label("Three things: item 3").fill("timing")
-    page.get_by_label("Who started it, row 2").fill("they did")
-    page.get_by_label("When, row 1").fill("Monday")
-    page.locator("[data-pb-key='confidence'][value='4']").check()
-    page.get_by_label("I did the second thing.").check()
-    page.locator("[data-pb-key='check.depth'][value='2']").check()
-    return {
-        "one-line": "Meet Ana on Tuesday",
-        "many-lines": "First line\nSecond line",
-        "three-things.1": "budget",
-        "three-things.3": "timing",
-        "log.r2.c2": "they did",
-        "log.r1.c1": "Monday",
-        "confidence": "4",
-        "check.second": True,
-        "check.depth": "2",
-    }
-
-
-def stored(page) -> dict:
-    raw = page.evaluate(f"localStorage.getItem({json.dumps(STORAGE_KEY)})")
-    return json.loads(raw)
 
 
 def test_every_field_type_is_fillable_and_saved_as_a_map(sample_page):
