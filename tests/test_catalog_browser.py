@@ -1,0 +1,151 @@
+"""The catalog's filters, in a real browser: each control narrows the cards and the live
+region says how many are shown; without JavaScript every exercise is listed."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socket
+import threading
+
+import pytest
+from conftest import ROOT, _QuietHandler, run_mkdocs_build
+
+from playbook.loader import load_library
+
+CATALOG = "/exercises/"
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library([ROOT / "exercises"], root=ROOT).exercises
+
+
+def visible_ids(page) -> set[str]:
+    return set(
+        page.locator(".pb-cards .pb-card:visible").evaluate_all(
+            "cards => cards.map(card => card.dataset.pbId)"
+        )
+    )
+
+
+def status(page) -> str:
+    return page.get_by_role("status").inner_text()
+
+
+def test_filters_are_labelled_controls(page, library):
+    page.goto(CATALOG)
+    for label in ("For", "Format", "Time you have", "Theme"):
+        assert page.get_by_label(label, exact=True).is_visible()
+    assert status(page) == f"{len(library)} exercises shown"
+    assert visible_ids(page) == {ex.id for ex in library}
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "keep"),
+    [
+        ("Format", "pair", lambda ex: ex.format == "pair"),
+        ("For", "manager", lambda ex: "manager" in ex.audiences),
+        ("Time you have", "30", lambda ex: ex.minutes <= 30),
+        ("Theme", "listening", lambda ex: "listening" in ex.themes),
+    ],
+    ids=["format", "audience", "time", "theme"],
+)
+def test_each_filter_narrows_the_cards(page, library, label, value, keep):
+    expected = {ex.id for ex in library if keep(ex)}
+    assert 0 < len(expected) < len(library), "pick a value that really filters"
+    page.goto(CATALOG)
+    page.get_by_label(label, exact=True).select_option(value)
+    assert visible_ids(page) == expected
+    noun = "exercise" if len(expected) == 1 else "exercises"
+    assert status(page) == f"{len(expected)} {noun} shown"
+
+
+def test_filters_combine_and_reset_with_the_keyboard(page, library):
+    page.goto(CATALOG)
+    page.get_by_label("For", exact=True).select_option("seller")
+    page.get_by_label("Time you have", exact=True).select_option("45")
+    expected = {ex.id for ex in library if "seller" in ex.audiences and ex.minutes <= 45}
+    assert visible_ids(page) == expected
+    assert "time=45" in page.url and "audience=seller" in page.url
+
+    show_all = page.get_by_role("button", name="Show all")
+    show_all.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelector('[role=status]').textContent === n + ' exercises shown'",
+        arg=len(library),
+    )
+    assert visible_ids(page) == {ex.id for ex in library}
+
+    # Keyboard only: Tab into the first select and change it with the arrow keys.
+    page.get_by_label("For", exact=True).focus()
+    page.keyboard.press("ArrowDown")
+    assert status(page) != f"{len(library)} exercises shown"
+
+
+def test_a_filtered_address_opens_filtered(page, library):
+    page.goto(CATALOG + "?format=team")
+    assert page.get_by_label("Format", exact=True).input_value() == "team"
+    assert visible_ids(page) == {ex.id for ex in library if ex.format == "team"}
+
+
+@pytest.fixture(scope="module")
+def instant_url(tmp_path_factory):
+    """The site built for the address it is served at: Material's instant navigation only
+    takes over links it finds in sitemap.xml, which are built from site_url."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    site = tmp_path_factory.mktemp("instant-site")
+    os.environ["PLAYBOOK_SITE_URL"], before = url, os.environ.get("PLAYBOOK_SITE_URL")
+    try:
+        result = run_mkdocs_build(ROOT, site)
+    finally:
+        if before is None:
+            del os.environ["PLAYBOOK_SITE_URL"]
+        else:
+            os.environ["PLAYBOOK_SITE_URL"] = before
+    assert result.returncode == 0, result.stdout + result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_filters_work_after_instant_navigation(browser, instant_url, library):
+    context = browser.new_context(base_url=instant_url)
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto("/")
+        page.evaluate("window.pbSamePage = true")
+        page.locator(".md-content a[href$='exercises/']").first.click()
+        page.get_by_label("Format", exact=True).select_option("solo")
+        assert page.evaluate("window.pbSamePage === true"), "expected instant navigation"
+        assert visible_ids(page) == {ex.id for ex in library if ex.format == "solo"}
+        assert status(page) == f"{len(visible_ids(page))} exercises shown"
+        assert not errors
+    finally:
+        context.close()
+
+
+def test_without_javascript_every_exercise_is_listed(browser, site_url, library):
+    context = browser.new_context(base_url=site_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(CATALOG)
+        assert visible_ids(page) == {ex.id for ex in library}
+        assert page.locator("form.pb-filters").is_hidden()
+        # Theme and audience pages list every exercise of their group, with or without it.
+        page.goto("/themes/listening/")
+        assert visible_ids(page) == {ex.id for ex in library if "listening" in ex.themes}
+        page.goto("/audiences/manager/")
+        assert visible_ids(page) == {ex.id for ex in library if "manager" in ex.audiences}
+    finally:
+        context.close()
