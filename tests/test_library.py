@@ -1,0 +1,88 @@
+"""The exercise library itself: one complete exercise for every idea the playbook teaches."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from playbook.cli import main
+from playbook.loader import load_library
+from playbook.schema import FIELD_TYPES, FORMAT_LABELS
+
+# The ideas of the product brief, each with the exercise that trains it.
+IDEAS = {
+    "GYST: get your stuff together before you write or speak": "gyst-prepare",
+    "Listen to the end": "listen-to-the-end",
+    "Depth over volume": "depth-over-volume",
+    "Automation: empower or displace?": "automation-audit",
+    "Customer engagement versus company engagement": "who-reached-out",
+    "Invite the course-correction": "invite-course-correction",
+    "Who is a customer? Promises are not payment": "who-is-a-customer",
+    "Coach deeply, not by text": "deep-one-on-one",
+    "Present, not half-listening, in meetings": "present-not-half-listening",
+    "Conversations about goals and dreams, not products": "discovery-beyond-the-pitch",
+}
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/exercise.schema.json"
+
+
+@pytest.fixture(scope="module")
+def library():
+    loaded = load_library([ROOT / "exercises"], root=ROOT)
+    assert not loaded.problems, "\n".join(map(str, loaded.problems))
+    return {ex.id: ex for ex in loaded.exercises}
+
+
+def test_playbook_validate_passes_on_the_whole_library(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "OK" in result.output
+
+
+@pytest.mark.parametrize(("idea", "exercise_id"), IDEAS.items(), ids=list(IDEAS.values()))
+def test_every_idea_has_its_exercise(library, idea, exercise_id):
+    assert exercise_id in library, f"no exercise for the idea '{idea}'"
+
+
+def test_every_exercise_file_starts_with_the_schema_line():
+    for path in sorted((ROOT / "exercises").glob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == SCHEMA_LINE, f"{path.name}: first line should be {SCHEMA_LINE!r}"
+
+
+@pytest.mark.parametrize("exercise_id", IDEAS.values())
+def test_exercise_is_complete(library, exercise_id):
+    ex = library[exercise_id]
+    assert 6 <= len(ex.checklist.items) <= 12, "a checklist has 6 to 12 items"
+    assert len(ex.variations) >= 1, "at least one variation"
+    assert ex.facilitator_notes, "notes for the facilitator"
+    assert len(ex.debrief) >= 3, "at least three debrief questions"
+    assert ex.related, "related exercises"
+    assert all(other in library for other in ex.related)
+    assert ex.idea.credit, "where the idea comes from"
+    assert len(ex.worksheet.fields) >= 4, "a worksheet with room to work"
+    assert sum(step.minutes for step in ex.steps) <= ex.minutes
+    assert ex.checklist.bands[0].min == 0
+    assert ex.checklist.bands[-1].max == ex.checklist.max_score
+    for before, after in zip(ex.checklist.bands, ex.checklist.bands[1:], strict=False):
+        assert after.min == before.max + 1
+
+
+def test_related_links_go_both_ways_at_least_once(library):
+    """Nobody is a dead end: every exercise is named as related by at least one other."""
+    named = {other for ex in library.values() for other in ex.related}
+    assert set(library) <= named
+
+
+def test_the_library_uses_every_field_type_and_format(library):
+    used_types = {field.type for ex in library.values() for field in ex.worksheet.fields}
+    assert used_types == set(FIELD_TYPES)
+    assert {ex.format for ex in library.values()} == set(FORMAT_LABELS)
+
+
+def test_who_reached_out_logs_interactions_in_a_table(library):
+    fields = library["who-reached-out"].worksheet.fields
+    log = next(field for field in fields if field.type == "table")
+    assert any("started" in column.lower() for column in log.columns)
+    assert any("ratio" in field.label.lower() for field in fields)
