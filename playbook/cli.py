@@ -16,6 +16,7 @@ import click
 
 from .generate import generate_pages, write_pages
 from .loader import find_exercise_files, load_library
+from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, make_pdfs
 from .problems import report
 from .render import make_environment
 from .schema import SLUG_PATTERN, Audience, Format, json_schema
@@ -166,16 +167,17 @@ def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
 )
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=Path("site"))
 @click.option("--strict/--no-strict", default=True, show_default=True)
-def build(config_file: Path, site_dir: Path, strict: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also make the PDF worksheets (see 'playbook pdf').")
+def build(config_file: Path, site_dir: Path, strict: bool, pdf: bool) -> None:
     """Build the site into SITE_DIR; on failure the previous site is left as it was.
 
     MkDocs builds into a fresh folder beside SITE_DIR, which replaces SITE_DIR only
     when the build succeeded.
     """
-    sys.exit(build_site(config_file, site_dir, strict=strict))
+    sys.exit(build_site(config_file, site_dir, strict=strict, pdf=pdf))
 
 
-def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int:
+def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, pdf: bool = False) -> int:
     site_dir = site_dir.resolve()
     staging = site_dir.with_name(f".{site_dir.name}-building")
     shutil.rmtree(staging, ignore_errors=True)
@@ -202,6 +204,11 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True) -> int
         return 1
     if noteworthy := _clean_mkdocs_output(output, keep_info=False):
         click.echo(noteworthy, err=True)
+    if pdf and not write_pdfs(staging):
+        shutil.rmtree(staging, ignore_errors=True)
+        kept = "kept as it was" if site_dir.exists() else "not created"
+        click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
+        return 1
     old = site_dir.with_name(f".{site_dir.name}-old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
@@ -222,6 +229,37 @@ def _clean_mkdocs_output(output: str, *, keep_info: bool = True) -> str:
         if ln.strip() and not ln.startswith("Aborted with"):
             kept.append(ln)
     return "\n".join(kept)
+
+
+@main.command("pdf")
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=Path("site"))
+def pdf_command(site_dir: Path) -> None:
+    """Make PDF worksheets from the built site in SITE_DIR and link them from its pages.
+
+    One PDF per exercise (participant version) in SITE_DIR/pdf/a4/ and SITE_DIR/pdf/letter/,
+    and a one-on-one pack in each. Needs Playwright and Chromium.
+    """
+    if not (site_dir / "index.html").exists():
+        raise click.UsageError(f"{site_dir} is not a built site: run 'playbook build' first")
+    sys.exit(0 if write_pdfs(site_dir) else 1)
+
+
+def write_pdfs(site_dir: Path) -> bool:
+    """Make the PDFs and link them; False (having said why) when there is no PDF engine."""
+    try:
+        made = make_pdfs(site_dir)
+    except PdfEngineMissing as error:
+        click.echo(f"No PDFs: {error}", err=True)
+        return False
+    for paper, ex_id, count in made.too_long():
+        click.echo(
+            f"warning: {ex_id} prints on {count} pages of {PAPER_LABELS[paper]} "
+            f"(a worksheet should fit on {MAX_PAGES})",
+            err=True,
+        )
+    count = sum(len(counts) for counts in made.pages.values())
+    click.echo(f"Wrote {count} PDFs (A4 and US Letter) into the site's pdf/ folder.")
+    return True
 
 
 @main.command()
