@@ -1,0 +1,255 @@
+"""PDF worksheets made from the built site: `playbook pdf` and playbook/pdf.py.
+
+The PDFs are made once per module from a copy of the project's built site (the shared
+`built_site` stays as a plain build), then read back with poppler's pdfinfo, pdftotext
+and pdftoppm. Page images go to test-artifacts/pdf/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from playbook.cli import main
+from playbook.loader import load_library
+from playbook.pdf import PACK, PAPERS, Worksheet, count_pages, find_worksheets, pdf_path
+
+ARTIFACTS = ROOT / "test-artifacts" / "pdf"
+EXERCISE_IDS = sorted(p.stem for p in (ROOT / "exercises").glob("*.yaml"))
+# Text of the site around the worksheet that must never reach paper.
+SITE_CHROME = [
+    "Skip to content",
+    "Search",
+    "Back to top",
+    "Made with",
+    "Edit this page",
+    "Print worksheet",
+    "with my answers",
+    "facilitator version",
+    "Worksheet as PDF",
+    "Save today",
+    "Export all answers",
+    "Reset answers",
+    "Last updated",
+    "Related exercises",
+    "Variations",
+]
+
+
+def normalized(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def pdf_text(path: Path, *pages: int) -> str:
+    first_last = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
+    result = subprocess.run(
+        ["pdftotext", *first_last, str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return result.stdout
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+
+
+def html_text(fragment: str) -> str:
+    return normalized(html.unescape(re.sub(r"<[^>]+>", " ", fragment)))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def poppler():
+    if not shutil.which("pdftotext"):
+        pytest.fail("poppler-utils is missing: ./dev test installs it")
+
+
+@pytest.fixture(scope="module")
+def exercises():
+    library = load_library([ROOT / "exercises"], root=ROOT)
+    assert library.ok, library.problems
+    return {ex.id: ex for ex in library.exercises}
+
+
+@pytest.fixture(scope="module")
+def pdf_run(built_site, tmp_path_factory):
+    """A copy of the built site after `playbook pdf`, and what the command printed."""
+    site = tmp_path_factory.mktemp("pdf") / "site"
+    shutil.copytree(built_site, site)
+    result = CliRunner().invoke(main, ["pdf", "-d", str(site)])
+    assert result.exit_code == 0, result.output
+    return site, result.output
+
+
+@pytest.fixture(scope="module")
+def pdf_site(pdf_run) -> Path:
+    return pdf_run[0]
+
+
+def test_playbook_pdf_writes_every_exercise_in_both_sizes_and_the_pack(pdf_run):
+    site, output = pdf_run
+    for paper in PAPERS:
+        made = sorted(p.stem for p in (site / "pdf" / paper).glob("*.pdf"))
+        assert made == sorted([*EXERCISE_IDS, PACK])
+    assert f"Wrote {2 * (len(EXERCISE_IDS) + 1)} PDFs" in output
+    assert "warning" not in output
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_every_exercise_prints_on_at_most_two_pages(pdf_site, exercise_id, paper):
+    path = pdf_site / pdf_path(paper, exercise_id)
+    pages = pdf_pages(path)
+    assert 1 <= pages <= 2, f"{exercise_id} takes {pages} pages of {paper}"
+    assert count_pages(path.read_bytes()) == pages
+    media = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    size = re.search(r"^Page size:.*\((\w+)\)", media, re.M)
+    assert size and size.group(1).lower() == paper, media
+    for page in range(1, pages + 1):
+        assert pdf_text(path, page).strip(), f"page {page} of {exercise_id} ({paper}) is blank"
+
+
+@pytest.mark.parametrize("paper", list(PAPERS))
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_pdf_has_the_whole_worksheet_and_nothing_else(
+    pdf_site, built_site, exercises, exercise_id, paper
+):
+    ex = exercises[exercise_id]
+    text = normalized(pdf_text(pdf_site / pdf_path(paper, exercise_id)))
+    expected = [ex.title, ex.updated.isoformat(), f"exercises/{ex.id}/"]
+    expected += [f"{n}. {step.title} ({step.minutes} min)" for n, step in enumerate(ex.steps, 1)]
+    expected += [field.label for field in ex.worksheet.fields]
+    expected += [item.text for item in ex.checklist.items]
+    expected += [band.label for band in ex.checklist.bands]
+    expected += [f"Total: ________ of {ex.checklist.max_score} points"]
+    missing = [s for s in expected if normalized(s) not in text]
+    assert not missing, f"not in the PDF of {exercise_id}: {missing}"
+    chrome = [s for s in SITE_CHROME if s in text]
+    assert not chrome, f"site text in the PDF of {exercise_id}: {chrome}"
+    page = (built_site / "exercises" / exercise_id / "index.html").read_text(encoding="utf-8")
+    if ex.facilitator_notes:
+        notes = re.search(r'<div class="pb-facilitator">(.*?)</div>', page, re.S)
+        assert notes, "the page has no facilitator notes section"
+        for sentence in re.split(r"(?<=[.!?])\s+", html_text(notes.group(1))):
+            assert sentence[:60] not in text, (
+                f"facilitator notes in the participant PDF: {sentence}"
+            )
+    prompts = {prompt for step in ex.steps for prompt in step.prompts}
+    for question in set(ex.debrief) - prompts:
+        assert normalized(question) not in text, "debrief questions are for the facilitator"
+
+
+def test_pack_has_a_cover_and_the_one_on_one_exercises(pdf_site, exercises):
+    sheets = {s.id: s for s in find_worksheets(pdf_site)}
+    members = sorted(
+        (ex for ex in exercises.values() if sheets[ex.id].in_pack), key=lambda ex: ex.id
+    )
+    assert members, "no exercise is in the one-on-one pack"
+    for paper in PAPERS:
+        path = pdf_site / pdf_path(paper, PACK)
+        own = sum(pdf_pages(pdf_site / pdf_path(paper, ex.id)) for ex in members)
+        assert pdf_pages(path) == 1 + own
+        cover = normalized(pdf_text(path, 1))
+        assert cover.startswith("One-on-one pack")
+        start = 2
+        for ex in members:
+            assert normalized(f"{ex.title}, page {start}") in cover
+            assert normalized(ex.title) in normalized(pdf_text(path, start))
+            start += pdf_pages(pdf_site / pdf_path(paper, ex.id))
+
+
+def test_exercise_pages_link_their_pdfs(pdf_site):
+    sheets = find_worksheets(pdf_site)
+    assert sorted(s.id for s in sheets) == EXERCISE_IDS
+    for sheet in sheets:
+        page = sheet.html_path.read_text(encoding="utf-8")
+        slot = re.search(r'<p class="pb-downloads"[^>]*>(.*?)</p>', page, re.S)
+        assert slot and "hidden" not in slot.group(0).split(">")[0]
+        hrefs = re.findall(r'href="([^"]+\.pdf)"', slot.group(1))
+        wanted = {pdf_path(p, sheet.id) for p in PAPERS}
+        if sheet.in_pack:
+            wanted |= {pdf_path(p, PACK) for p in PAPERS}
+        found = {(sheet.html_path.parent / h).resolve() for h in hrefs}
+        assert found == {(pdf_site / w).resolve() for w in wanted}
+        assert all(path.exists() for path in found)
+
+
+def test_a_build_without_pdfs_has_no_pdf_links(built_site):
+    assert not (built_site / "pdf").exists()
+    pages = list((built_site / "exercises").glob("*/index.html"))
+    assert len(pages) == len(EXERCISE_IDS)
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert ".pdf" not in page, path
+        for slot in re.findall(r'<p class="pb-downloads"[^>]*>.*?</p>', page, re.S):
+            assert " hidden>" in slot and slot.endswith("hidden></p>"), slot
+
+
+def test_without_a_pdf_engine_the_site_is_left_without_links(built_site, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    monkeypatch.setenv("PLAYBOOK_CHROMIUM", str(tmp_path / "no-such-chromium"))
+    result = CliRunner().invoke(main, ["pdf", "-d", str(site)])
+    assert result.exit_code == 1
+    assert "No PDFs: PDFs need Chromium" in result.output
+    assert "Traceback" not in result.output
+    assert not any(".pdf" in p.read_text() for p in site.glob("exercises/*/index.html"))
+
+
+def test_pdf_needs_a_built_site(tmp_path):
+    result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "is not a built site: run 'playbook build' first" in result.output
+
+
+def test_build_with_pdf_option(tmp_path):
+    """`playbook build --pdf` on a small project: the PDFs are in place when site/ appears."""
+    from sample_site import write_sample_project
+
+    config = write_sample_project(tmp_path, "https://example.org/playbook/")
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["build", "--pdf", "-f", str(config), "-d", str(site)])
+    assert result.exit_code == 0, result.output
+    ids = [p.stem for p in (tmp_path / "exercises").glob("*.yaml")]
+    for exercise_id in ids:
+        for paper in PAPERS:
+            assert (site / pdf_path(paper, exercise_id)).exists()
+        page = (site / "exercises" / exercise_id / "index.html").read_text(encoding="utf-8")
+        assert f"pdf/a4/{exercise_id}.pdf" in page
+        text = normalized(pdf_text(site / pdf_path("a4", exercise_id)))
+        assert f"https://example.org/playbook/exercises/{exercise_id}/" in text
+    assert not list(tmp_path.glob(".site-*")), "the staging folder was left behind"
+
+
+def test_one_on_one_pack_membership():
+    def sheet(fmt: str, *audiences: str) -> Worksheet:
+        return Worksheet("x", Path("x.html"), fmt, audiences)
+
+    assert sheet("one-on-one", "seller").in_pack
+    assert sheet("solo", "seller", "manager").in_pack
+    assert sheet("pair", "manager").in_pack
+    assert not sheet("team", "manager").in_pack
+    assert not sheet("solo", "seller").in_pack
+
+
+def test_page_images_for_people_to_look_at(pdf_site):
+    """PNGs of every page of every PDF in test-artifacts/pdf/ (not checked in)."""
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True)
+    for paper in PAPERS:
+        for pdf in sorted((pdf_site / "pdf" / paper).glob("*.pdf")):
+            shutil.copy(pdf, ARTIFACTS / f"{pdf.stem}-{paper}.pdf")
+            subprocess.run(
+                ["pdftoppm", "-r", "60", "-png", str(pdf), str(ARTIFACTS / f"{pdf.stem}-{paper}")],
+                check=True,
+            )
+    pngs = list(ARTIFACTS.glob("*.png"))
+    assert len(pngs) >= 2 * len(EXERCISE_IDS)
+    assert all(p.stat().st_size > 2000 for p in pngs)
