@@ -69,8 +69,8 @@ def exercise_id(index: int) -> str:
     return f"{verb}-the-{noun}-{index:04d}"
 
 
-def exercise_data(index: int, count: int, rng: random.Random) -> dict:
-    """One valid exercise as plain data (what the YAML file holds)."""
+def exercise_data(index: int, ids: list[str], rng: random.Random) -> dict:
+    """One valid exercise as plain data (what the YAML file holds); ``ids`` are all ids."""
     steps = []
     for s in range(rng.randint(4, 6)):
         step = {
@@ -94,7 +94,13 @@ def exercise_data(index: int, count: int, rng: random.Random) -> dict:
             "label": _sentence(rng, 4, 7),
             "help": _sentence(rng, 8, 14),
         },
-        {"id": "readiness", "type": "rating", "label": _question(rng), "low": "Not yet", "high": "Ready"},
+        {
+            "id": "readiness",
+            "type": "rating",
+            "label": _question(rng),
+            "low": "Not yet",
+            "high": "Ready",
+        },
     ]
     if index % 3 == 0:
         fields.insert(
@@ -124,12 +130,9 @@ def exercise_data(index: int, count: int, rng: random.Random) -> dict:
         {"min": cut2 + 1, "max": top, "label": "Ready", "advice": _sentence(rng, 10, 16)},
     ]
 
-    related = sorted(
-        {exercise_id(rng.randrange(count)) for _ in range(rng.randint(0, 3))}
-        - {exercise_id(index)}
-    )
+    related = sorted({rng.choice(ids) for _ in range(rng.randint(0, 3))} - {ids[index]})
     return {
-        "id": exercise_id(index),
+        "id": ids[index],
         "title": _words(rng, 4, 8).capitalize()[:80].strip(),
         "summary": _sentence(rng, 14, 24)[:200],
         "updated": dt.date(2026, 1, 1) + dt.timedelta(days=index % 300),
@@ -151,12 +154,16 @@ def exercise_data(index: int, count: int, rng: random.Random) -> dict:
     }
 
 
-def exercise_files(count: int, seed: int = 7) -> dict[str, str]:
-    """``count`` exercises as {file name: YAML text}; the same seed gives the same files."""
+def exercise_files(count: int, seed: int = 7, names: list[str] = ()) -> dict[str, str]:
+    """``count`` exercises as {file name: YAML text}; the same seed gives the same files.
+
+    The first ones take the ids in ``names`` (those the hand-written pages link to).
+    """
     rng = random.Random(seed)
+    ids = [*names[:count], *(exercise_id(i) for i in range(len(names[:count]), count))]
     files = {}
     for index in range(count):
-        data = exercise_data(index, count, rng)
+        data = exercise_data(index, ids, rng)
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         files[f"{data['id']}.yaml"] = text
     return files

@@ -57,6 +57,9 @@ class LoadedFile:
     text: str | None
     exercise: Exercise | None = None
     problems: list[Problem] = field(default_factory=list)
+    # (modification time in ns, size) when read: a cached file whose stamp is unchanged
+    # is not read again; one whose stamp changed is read, and parsed if its bytes did.
+    stamp: tuple[int, int] | None = None
 
 
 @dataclass
@@ -107,10 +110,15 @@ def load_library(
 
 
 def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = None) -> LoadedFile:
-    display = _display_path(path, root)
+    hit = cache.get(path) if cache is not None else None
     try:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        if hit is not None and hit.stamp == stamp:
+            return hit
         data = path.read_bytes()
     except OSError as error:
+        display = _display_path(path, root)
         reason = error.strerror or str(error)
         return LoadedFile(
             path,
@@ -126,9 +134,11 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
             ],
         )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-    if cache is not None and (hit := cache.get(path)) and hit.digest == digest:
+    if hit is not None and hit.digest == digest:
+        hit.stamp = stamp
         return hit
-    loaded = parse_exercise(data, path=path, display=display, digest=digest)
+    loaded = parse_exercise(data, path=path, display=_display_path(path, root), digest=digest)
+    loaded.stamp = stamp
     if cache is not None:
         cache[path] = loaded
     return loaded

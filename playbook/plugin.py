@@ -16,6 +16,7 @@ import os
 import time
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -41,6 +42,30 @@ _CACHES: dict[str, tuple[Cache, RenderCache]] = {}
 
 def _caches_for(exercises_dir: str) -> tuple[Cache, RenderCache]:
     return _CACHES.setdefault(os.path.abspath(exercises_dir), ({}, RenderCache()))
+
+
+# Kept across rebuilds too, so templates are compiled once; Jinja2 reloads a template
+# whose file changed, and _templates_stamp tells the render cache to start over.
+_ENVIRONMENTS: dict[str | None, jinja2.Environment] = {}
+
+
+def _environment_for(templates: Path | None) -> jinja2.Environment:
+    key = os.path.abspath(templates) if templates else None
+    if key not in _ENVIRONMENTS:
+        _ENVIRONMENTS[key] = make_environment(templates)
+    return _ENVIRONMENTS[key]
+
+
+def _templates_stamp(templates: Path | None) -> tuple:
+    """Name, modification time and size of every template the pages can be made with."""
+    folders = [templates] if templates else []
+    folders.append(Path(__file__).parent / "templates")
+    stamp = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.j2")):
+            stat = path.stat()
+            stamp.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(stamp)
 
 
 class PlaybookConfig(base.Config):
@@ -71,8 +96,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 "(the last good site/ is untouched).\n" + report(library.problems)
             )
         templates = Path(self.config.templates) if self.config.templates else None
-        env = make_environment(templates)
+        env = _environment_for(templates)
         env.globals["site_url"] = config.site_url or ""  # printed in the worksheet's footer
+        render_cache.keep_for((_templates_stamp(templates), env.globals["site_url"]))
         self._pages = generate_pages(library.exercises, env, cache=render_cache)
         sources = library.sources()
         self._sources = {
@@ -86,6 +112,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if not self.config.enabled:
             return files
         started = time.perf_counter()
+        folders: dict[Path, str] = {}  # a source's folder, relative to docs_dir
         for page in self._pages:
             if files.get_file_from_path(page.path) is not None:
                 log.warning(
@@ -100,7 +127,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             )
             file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if (source := self._sources.get(page.path)) is not None:
-                file.edit_uri = Path(os.path.relpath(source, config.docs_dir)).as_posix()
+                if (folder := folders.get(source.parent)) is None:
+                    folder = Path(os.path.relpath(source.parent, config.docs_dir)).as_posix()
+                    folders[source.parent] = folder
+                file.edit_uri = f"{folder}/{source.name}"
             files.append(file)
         self.timings["files"] = time.perf_counter() - started
         self.timings["total"] = sum(self.timings[k] for k in ("load", "render", "files"))
