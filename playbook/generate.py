@@ -16,7 +16,12 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from .reference import REFERENCE_PATH, reference_markdown
+from .reference import (
+    PUBLISHED_SCHEMA_PATH,
+    REFERENCE_PATH,
+    published_schema,
+    reference_markdown,
+)
 from .render import slug_title
 from .schema import AUDIENCE_LABELS, Exercise
 
@@ -81,6 +86,7 @@ def generate_pages(
     pages = [_exercise_page(ex, by_id, env, cache) for ex in exercises]
     pages += _catalog_pages(exercises, env, cache)
     pages.append(Page(REFERENCE_PATH, reference_markdown()))
+    pages.append(Page(PUBLISHED_SCHEMA_PATH, published_schema()))
     return pages
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import types
 import typing
@@ -25,10 +26,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from . import schema
-from .schema import SLUG_PATTERN, Exercise
+from .schema import SLUG_PATTERN, Exercise, json_schema
 
 REFERENCE_PATH = "reference/exercise-schema.md"
-SCHEMA_URL = "../../schema/exercise.schema.json"
+# The JSON Schema is published with the site too, for editors in other repositories.
+PUBLISHED_SCHEMA_PATH = "schema/exercise.schema.json"
 _EXAMPLE_DATE = dt.date(2026, 11, 22)
 
 
@@ -329,6 +331,12 @@ def _yaml_block(data: Any) -> str:
 
 
 @functools.cache
+def published_schema() -> str:
+    """The JSON Schema as published: the same text as `playbook schema` writes."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+@functools.cache
 def reference_markdown() -> str:
     """The reference page of ``Exercise`` (computed once: the schema is fixed per process)."""
     return render_reference(Exercise)
@@ -357,6 +365,10 @@ def render_reference(root: type[BaseModel]) -> str:
         "```yaml",
         "# yaml-language-server: $schema=../schema/exercise.schema.json",
         "```",
+        "",
+        "The same schema is published with this site as "
+        f"[exercise.schema.json](../{PUBLISHED_SCHEMA_PATH}), for exercise files kept "
+        "in other repositories.",
         "",
         'Unknown keys are errors, and values are never converted: `minutes: "10"` is '
         "text, not a number. Text marked *Markdown* accepts **bold**, *italic*, lists and "

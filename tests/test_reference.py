@@ -5,16 +5,19 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 from pydantic import BaseModel, Field, create_model
 
 from playbook import messages, schema
 from playbook.reference import (
+    PUBLISHED_SCHEMA_PATH,
     REFERENCE_PATH,
     anchor_of,
     describe_type,
     example_of,
     heading_of,
     models,
+    published_schema,
     reference_markdown,
     render_reference,
 )
@@ -144,3 +147,12 @@ def test_reference_page_in_the_built_site(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="reference/exercise-schema/"' in home
     assert 'href="contribute/"' in home
+
+
+def test_the_json_schema_is_published_with_the_site(built_site):
+    committed = (ROOT / "schema" / "exercise.schema.json").read_text(encoding="utf-8")
+    assert published_schema() == committed
+    published = built_site / PUBLISHED_SCHEMA_PATH
+    assert published.read_text(encoding="utf-8") == committed
+    html = (built_site / "reference" / "exercise-schema" / "index.html").read_text()
+    assert 'href="../../schema/exercise.schema.json"' in html
