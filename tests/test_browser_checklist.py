@@ -105,3 +105,26 @@ def test_without_javascript_the_checklist_reads_as_a_list(browser, sample_url):
 def test_script_is_registered_in_mkdocs_yml():
     text = (Path(__file__).parent.parent / "mkdocs.yml").read_text()
     assert "assets/playbook.js" in text
+
+
+def test_forced_colors_and_reduced_motion(browser, sample_url):
+    options = {"forced_colors": "active", "reduced_motion": "reduce"}
+    with open_page(browser, sample_url, **options) as page:
+        open_exercise(page)
+        page.get_by_label("I did the second thing.").check()
+        row = page.locator(".pb-bands tr[aria-current='true']")
+        assert row.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+        assert row.evaluate("el => getComputedStyle(el).transitionDuration") == "0s"
+
+
+def test_help_texts_are_tied_to_their_fields(sample_page):
+    page = sample_page
+    open_exercise(page)
+    for field, text in [
+        ("#pbf-one-line", "One line is enough."),
+        ("[data-pb-field='confidence']", "Be honest; nobody else sees this."),
+    ]:
+        help_id = page.locator(field).get_attribute("aria-describedby")
+        assert page.locator(f"#{help_id}").inner_text() == text
+    rating = page.get_by_role("group", name="How confident are you?")
+    assert rating.get_by_role("radio").count() == 5
