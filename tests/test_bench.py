@@ -1,0 +1,70 @@
+"""The build benchmark (bench/run.py) still runs, and prints the table it promises.
+
+Smoke test only: 10 exercises, one build of each kind. It asserts on the table's
+structure, never on times (the machines are shared and noisy).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+BENCH = ROOT / "bench" / "run.py"
+
+ROWS = [
+    "full build, s",
+    "peak memory of the build, MB",
+    "generator: load + validate, s",
+    "generator: render, s",
+    "generator share of the build",
+    "hand-over to MkDocs (File objects), s",
+    "floor: plain-Markdown build, s",
+    "our build / floor",
+    "growth of the build time",
+    "rebuild after editing one exercise, s",
+    "generator share of that rebuild, ms",
+    "rebuild: files parsed / pages rendered / reused",
+    "built site, MB",
+    "one exercise page, gzipped HTML, KB",
+    "one exercise page, first visit total, KB",
+    "requests to other hosts",
+]
+
+
+def test_bench_prints_the_table_and_a_verdict_per_target(tmp_path):
+    page = tmp_path / "performance.md"
+    result = subprocess.run(
+        [sys.executable, str(BENCH), "--sizes", "10", "--quick", "--markdown", str(page)],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+
+    header = next(line for line in lines if line.startswith("| measure |"))
+    assert header == "| measure | 10 exercises |"
+    cells = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in lines
+        if line.startswith("| ") and line.count("|") == 3
+    }
+    for row in ROWS:
+        assert cells.get(row), f"row missing or empty: {row}"
+    # Ten exercises, one edited: one file parsed, one page rendered, nine reused.
+    assert cells["rebuild: files parsed / pages rendered / reused"] == "1 / 1 / 9"
+    assert cells["requests to other hosts"] == "0"
+
+    verdicts = [line for line in lines if line.startswith("| ") and line.count("|") == 4]
+    verdicts = [line for line in verdicts if "| result |" not in line]
+    assert len(verdicts) == 6
+    for line in verdicts:
+        assert line.split("|")[2].strip() in {"PASS", "MISS", "N/A"}, line
+
+    assert "Measured" in lines[0] and "Python" in lines[0]
+    assert "| measure | 10 exercises |" in page.read_text(encoding="utf-8")
