@@ -4,6 +4,7 @@ region says how many are shown; without JavaScript every exercise is listed."""
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import socket
@@ -149,3 +150,35 @@ def test_without_javascript_every_exercise_is_listed(browser, site_url, library)
         assert visible_ids(page) == {ex.id for ex in library if "manager" in ex.audiences}
     finally:
         context.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_filters_have_no_accessibility_violations(browser, site_url, color_scheme):
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm ci` (./dev test does it)")
+    context = browser.new_context(base_url=site_url, color_scheme=color_scheme)
+    try:
+        page = context.new_page()
+        page.goto(CATALOG)
+        page.get_by_label("Theme", exact=True).select_option("listening")
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+        results = page.evaluate(
+            """() => axe.run({ include: [[".pb-filters"], [".pb-cards"]] }, { runOnly: {
+                type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } })"""
+        )
+        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
+        assert violations == []
+    finally:
+        context.close()
+
+
+def test_catalog_script_and_style_stay_small():
+    """The whole playbook has 10 KB (gzipped) for its own scripts and styles."""
+    assets = ROOT / "content" / "assets"
+    size = sum(
+        len(gzip.compress((assets / name).read_bytes())) for name in ("catalog.js", "catalog.css")
+    )
+    assert size < 1536, f"catalog.js + catalog.css are {size} bytes gzipped"
