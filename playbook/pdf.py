@@ -45,6 +45,8 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Only the local copy of the site is loaded: any other host does not resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 _SLOT = re.compile(
@@ -141,21 +143,17 @@ def make_pdfs(
         return report
     with _served(site_dir) as base_url, _chromium() as browser:
         context = browser.new_context()
-        context.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url.startswith(base_url) else route.abort()
-            ),
-        )
+        # What only the interactive site needs: the search index (large), the sitemap.
+        for unneeded in ("**/search/*", "**/workers/*", "**/sitemap.xml"):
+            context.route(unneeded, lambda route: route.abort())
         page = context.new_page()
         page.emulate_media(media="print")
         for sheet in sheets:
             url = _url(base_url, site_dir, sheet.html_path)
             page.goto(f"{url}?print=blank", wait_until="load")
             report.titles[sheet.id] = page.evaluate(
-                "id => document.querySelector(`[data-pb-pdf='${id}']`)"
-                ".parentElement.querySelector('h1').textContent.replace(/¶$/, '').trim()",
-                sheet.id,
+                "() => document.querySelector('.pb-worksheet').parentElement"
+                ".querySelector('h1').textContent.replace(/¶$/, '').trim()",
             )
             for paper in papers:
                 report.pages.setdefault(paper, {})[sheet.id] = _print(
@@ -197,11 +195,11 @@ def _open_pack(page, base_url, site_dir, sheets, report, paper) -> None:  # noqa
 
 _PACK_JS = """
 async ({ urls, title, contents }) => {
-  const first = document.querySelector("[data-pb-pdf]").parentElement;
+  const first = document.querySelector(".pb-worksheet").parentElement;
   let last = first;
   for (const url of urls) {
     const doc = new DOMParser().parseFromString(await (await fetch(url)).text(), "text/html");
-    const article = document.importNode(doc.querySelector("[data-pb-pdf]").parentElement, true);
+    const article = document.importNode(doc.querySelector(".pb-worksheet").parentElement, true);
     const address = article.querySelector(".pb-print-url");
     if (address && !address.textContent) address.textContent = new URL(url, location).href;
     article.style.breakBefore = "page";

@@ -226,6 +226,12 @@ def test_build_with_pdf_option(tmp_path):
         text = normalized(pdf_text(site / pdf_path("a4", exercise_id)))
         assert f"https://example.org/playbook/exercises/{exercise_id}/" in text
     assert not list(tmp_path.glob(".site-*")), "the staging folder was left behind"
+    # Again on the same site: the links are replaced, not added twice.
+    again = CliRunner().invoke(main, ["pdf", "-d", str(site)])
+    assert again.exit_code == 0, again.output
+    for exercise_id in ids:
+        page = (site / "exercises" / exercise_id / "index.html").read_text(encoding="utf-8")
+        assert page.count("Worksheet as PDF") == 1
 
 
 def test_one_on_one_pack_membership():
