@@ -119,3 +119,14 @@ def test_principles_link_to_every_exercise():
     text = (ROOT / "content" / "principles.md").read_text(encoding="utf-8")
     for exercise_id in IDEAS.values():
         assert f"(../exercises/{exercise_id}/)" in text
+
+
+def test_pages_keep_the_privacy_promise(page):
+    """The about page promises that nothing leaves the browser: visiting the pages makes
+    no request to another host and logs no error (the page fixture checks both)."""
+    for source in PAGES:
+        address = "/" if source == "index.md" else "/" + source.removesuffix(".md") + "/"
+        page.goto(address)
+        assert page.locator("article h1").count() == 1
+    page.goto("/about/")
+    assert "answers stay in your browser" in page.locator("article").inner_text().lower()
