@@ -7,6 +7,7 @@ writes them to disk; the MkDocs plugin hands them over in memory).
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from .reference import (
     reference_markdown,
 )
 from .render import slug_title
-from .schema import AUDIENCE_LABELS, Exercise
+from .schema import AUDIENCE_LABELS, FORMAT_LABELS, Exercise
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -171,6 +172,7 @@ def _catalog_pages(
             exercises=exercises,
             themes=themes,
             audiences=audiences,
+            **catalog_filters(exercises),
             front_matter=_front_matter({"title": "All exercises"}),
         ),
         render(
@@ -212,6 +214,22 @@ def _catalog_pages(
             )
         )
     return pages
+
+
+TIME_LIMITS = (15, 30, 45, 60, 90, 120, 240)
+
+
+def catalog_filters(exercises: list[Exercise]) -> dict:
+    """Choices for the catalog's filters: the formats in use, and the time limits
+    (minutes, how many exercises fit) that each narrow the list a little further."""
+    used = {ex.format for ex in exercises}
+    minutes = sorted(ex.minutes for ex in exercises)
+    limits: list[tuple[int, int]] = []
+    for limit in TIME_LIMITS:
+        fitting = bisect.bisect_right(minutes, limit)
+        if fitting and (not limits or fitting > limits[-1][1]) and fitting < len(minutes):
+            limits.append((limit, fitting))
+    return {"formats": [f for f in FORMAT_LABELS if f in used], "time_limits": limits}
 
 
 def _front_matter(data: dict) -> Markup:

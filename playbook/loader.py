@@ -142,7 +142,7 @@ def find_exercise_files(paths: Iterable[Path]) -> list[Path]:
             found.update(p for p in path.iterdir() if p.suffix in EXERCISE_SUFFIXES)
         else:
             found.add(path)
-    return sorted(found)
+    return sorted(found, key=lambda p: p.parts)  # Path order, computed once per path
 
 
 def load_library(
