@@ -26,6 +26,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,22 @@ def make_pdfs(
     papers: tuple[str, ...] = tuple(PAPERS),
     progress: Callable[[str], None] = lambda _: None,
 ) -> PdfReport:
-    """Write the PDFs into ``site_dir/pdf/`` and link them from the exercise pages."""
+    """Write the PDFs into ``site_dir/pdf/`` and link them from the exercise pages.
+
+    Chromium is driven from a thread of its own: Playwright's synchronous API refuses
+    to start in a thread that already runs an event loop (a caller's own Playwright
+    session, a notebook, an async server).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="playbook-pdf") as pool:
+        return pool.submit(_make_pdfs, site_dir, papers=papers, progress=progress).result()
+
+
+def _make_pdfs(
+    site_dir: Path,
+    *,
+    papers: tuple[str, ...],
+    progress: Callable[[str], None],
+) -> PdfReport:
     site_dir = site_dir.resolve()
     sheets = find_worksheets(site_dir)
     report = PdfReport(site_dir)
