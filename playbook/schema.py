@@ -14,6 +14,7 @@ Two kinds of text:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from typing import Annotated, Literal
 
@@ -29,21 +30,40 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-# What Markdown would pass through as HTML: "<" directly followed by a tag name, "/",
-# "!" or "?" (elements, comments, processing instructions), except the
-# Markdown autolinks <https://…> and <mailto:…>.
-_RAW_HTML = re.compile(r"<(?!(?:https?://|mailto:)[^\s>]+>)(?:/?[A-Za-z]|[!?])")
-# Markdown link or reference destinations with a script-capable scheme.
-_SCRIPT_LINK = re.compile(
-    r"(?:\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?)\s*(?:javascript|vbscript|data):", re.I | re.M
-)
-# attr_list syntax ({: .class }, {#id}, {onclick=...}) would let text set attributes.
-_ATTR_LIST = re.compile(r"\{\s*[:#.][^}\n]*\}|\{[^}\n]*=[^}\n]*\}")
+# The checks below mirror what Python-Markdown (with the site's extensions) would turn
+# into markup, so that nothing a contributor writes reaches the page as HTML.
+
+# Autolinks, which Markdown turns into <a> elements (never raw HTML): its own
+# AUTOLINK_RE (http, https, ftp) and AUTOMAIL_RE (needs an "@").
+_AUTOLINK = re.compile(r"<(?:(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*|[^<> !]+@[^@<> ]+)>")
+# Anything else that starts like a tag, a closing tag, a comment or a declaration.
+_RAW_HTML = re.compile(r"<(?:/?[A-Za-z]|[!?])")
+# In one-line text (always escaped by the templates) only a complete tag is refused.
+_LINE_TAG = re.compile(r"<(?:[A-Za-z!?][^<>]*>|/)")
+# Link and image destinations: inline "](dest)" and reference definitions "[x]: dest",
+# wherever they stand (a definition inside a quote or a list item counts too).
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)\n]*)|\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
+# attr_list turns "{…}" after a paragraph, heading or inline element into attributes.
+_BRACE = re.compile(r"(?<!\\)\{")
+
+
+def _link_scheme(destination: str) -> str | None:
+    """The scheme a browser would see: entities decoded, blanks and control characters
+    (which browsers drop from addresses) removed."""
+    cleaned = _INVISIBLE.sub("", html.unescape(destination)).lower()
+    match = _SCHEME.match(cleaned)
+    return match.group(1) if match else None
 
 
 def _find_raw_html(text: str) -> tuple[int, str, str] | None:
-    """Return (offset, found, hint) for the first markup the site must not render."""
-    if m := _RAW_HTML.search(text):
+    """Return (offset, message, hint) for the first markup the site must not render."""
+    autolinks = {m.start() for m in _AUTOLINK.finditer(text)}
+    for m in _RAW_HTML.finditer(text):
+        if m.start() in autolinks:
+            continue
         end = text.find(">", m.start())
         found = text[m.start() : end + 1 if 0 <= end - m.start() < 40 else m.start() + 12]
         return (
@@ -52,23 +72,25 @@ def _find_raw_html(text: str) -> tuple[int, str, str] | None:
             "write Markdown instead (**bold**, *italic*, [text](https://…)); "
             "for a literal '<' write '&lt;'",
         )
-    if m := _SCRIPT_LINK.search(text):
+    for m in _LINK_DEST.finditer(text):
+        destination = m.group(1) if m.group(1) is not None else m.group(2)
+        scheme = _link_scheme(destination)
+        if scheme is not None and scheme not in _SAFE_SCHEMES:
+            return (
+                m.start(),
+                f"links to '{scheme}:' addresses are not allowed",
+                "link to an https:// or mailto: address, or to another page of the playbook",
+            )
+    if m := _BRACE.search(text):
         return (
             m.start(),
-            "links to 'javascript:', 'vbscript:' or 'data:' addresses are not allowed",
-            "link to an https:// address or to another page of the playbook",
-        )
-    if m := _ATTR_LIST.search(text):
-        return (
-            m.start(),
-            f"attribute lists are not allowed: found '{m.group(0)}'",
-            "remove the '{…}'; styling is the templates' job, not the exercise's",
+            "curly braces are not allowed in Markdown text: '{…}' can set attributes on the page",
+            "write \\{ and \\} for literal braces, or use other brackets",
         )
     return None
 
 
 def _check_prose(text: str) -> str:
-    text = text.strip()
     if found := _find_raw_html(text):
         offset, message, hint = found
         raise PydanticCustomError("unsafe_markup", message, {"hint": hint, "offset": offset})
@@ -76,31 +98,37 @@ def _check_prose(text: str) -> str:
 
 
 def _check_line(text: str) -> str:
-    text = text.strip()
-    if "\n" in text:
+    if len(text.splitlines()) > 1:  # \n, and \r, which Markdown also takes as a break
         raise PydanticCustomError(
             "not_one_line",
             "expected a single line of text, found several lines",
             {"hint": "join the lines into one sentence, or shorten it"},
         )
-    # Lines are escaped wherever the playbook prints them, but titles and summaries
-    # also reach the theme's templates (page title, meta tags), which print them raw.
-    if found := _find_raw_html(text):
-        offset, message, hint = found
-        if message.startswith("raw HTML"):
-            raise PydanticCustomError(
-                "unsafe_markup",
-                message,
-                {
-                    "hint": "remove the tag; for a literal '<' put a space after it",
-                    "offset": offset,
-                },
-            )
+    # Lines are escaped wherever the playbook prints them; titles and summaries also
+    # reach the theme's templates, escaped in the front matter. A complete tag is still
+    # refused: it is never what a contributor meant.
+    if m := _LINE_TAG.search(text):
+        raise PydanticCustomError(
+            "unsafe_markup",
+            "raw HTML is not allowed: found '{found}'",
+            {"found": m.group(0)[:40], "hint": "remove the tag", "offset": m.start()},
+        )
     return text
 
 
-Prose = Annotated[str, StringConstraints(min_length=1), AfterValidator(_check_prose)]
-Line = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_check_line)]
+def _line(max_length: int):  # noqa: ANN202 - an Annotated type
+    """One line of plain text, blanks around it removed, at most ``max_length`` long."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
+        AfterValidator(_check_line),
+    ]
+
+
+Prose = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_prose)
+]
+Line = _line(300)
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
 
 Audience = Literal[
@@ -285,11 +313,11 @@ class Exercise(Model):
         "`<id>.yaml`, and the page lives at `/exercises/<id>/`.",
         examples=["gyst-prepare"],
     )
-    title: Annotated[Line, StringConstraints(max_length=80)] = Field(
+    title: _line(80) = Field(
         description="The exercise's name, shown in the catalog, on its page and on the worksheet.",
         examples=["Get your stuff together before you speak"],
     )
-    summary: Annotated[Line, StringConstraints(max_length=200)] = Field(
+    summary: _line(200) = Field(
         description="One sentence: what you will do and what you get from it.",
         examples=["Spend twenty quiet minutes deciding what you will say, why and to whom."],
     )

@@ -39,7 +39,7 @@ def copy_project(dest: Path, *, exercises: dict[str, str] | None = None) -> Path
         source = ROOT / part
         if source.is_dir():
             shutil.copytree(source, dest / part)
-        elif source.exists():
+        else:  # a missing part is an error: a fresh clone would miss it too
             shutil.copy2(source, dest / part)
     if exercises is not None:
         shutil.rmtree(dest / "exercises")

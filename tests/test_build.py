@@ -136,3 +136,18 @@ def test_no_font_service_is_requested(built_site, feature):
     for page in built_site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text, page
+
+
+def test_a_clean_checkout_of_the_committed_files_builds(tmp_path):
+    """What CI and a newcomer get: only what git tracks (an empty folder, an ignored
+    file or anything else left on this machine does not count)."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", "HEAD"], cwd=ROOT, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        pytest.skip("not a git checkout")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive.stdout, check=True)
+    result = run_mkdocs_build(checkout, tmp_path / "site")
+    assert result.returncode == 0, result.stdout + result.stderr

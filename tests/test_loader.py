@@ -63,8 +63,9 @@ def test_nested_duplicate_keys_are_found_with_their_path(tmp_path):
     [
         "Use a < b and 3 > 2 freely.",
         "An autolink: <https://example.org/page>.",
-        "A [link](https://example.org) and **bold**.",
-        "Curly braces in prose {like this} are fine.",
+        "Mail <someone@example.org> or [write](mailto:someone@example.org).",
+        "A [link](https://example.org), a [page](../other/) and **bold**.",
+        "Literal braces \\{like this\\} are fine when escaped.",
     ],
 )
 def test_safe_markdown_is_accepted(tmp_path, markdown):
@@ -75,21 +76,31 @@ def test_safe_markdown_is_accepted(tmp_path, markdown):
     assert library.ok, report(library.problems)
 
 
-@pytest.mark.parametrize(
-    ("markdown", "fragment"),
-    [
-        ("Click <b>here</b>.", "raw HTML is not allowed: found '<b>'"),
-        ("Hidden <!-- comment -->.", "raw HTML is not allowed"),
-        ("Image <img src=x onerror=alert(1)>", "raw HTML is not allowed"),
-        ("[x](JavaScript:alert(1))", "'javascript:'"),
-        ("[x]: javascript:alert(1)", "'javascript:'"),
-        ('Text {: onclick="x()" }', "attribute lists are not allowed"),
-        ("Text {#anchor}", "attribute lists are not allowed"),
-    ],
-)
+# Each of these reaches the page as live markup or a script link if let through.
+INJECTIONS = [
+    ("Click <b>here</b>.", "raw HTML is not allowed: found '<b>'"),
+    ("Hidden <!-- comment -->.", "raw HTML is not allowed"),
+    ("Image <img src=x onerror=alert(1)>", "raw HTML is not allowed"),
+    ("<mailto:x/contenteditable/autofocus/onfocus=alert(1)>", "raw HTML is not allowed"),
+    ("[x](JavaScript:alert(1))", "'javascript:'"),
+    ("[x](java&#115;cript:alert(1))", "'javascript:'"),
+    ("[x](java\tscript:alert(1))", "'javascript:'"),
+    ("[x](data:text/html;base64,PHNjcmlwdD4=)", "'data:'"),
+    ("![x](vbscript:msgbox(1))", "'vbscript:'"),
+    ("[x]: javascript:alert(1)", "'javascript:'"),
+    ("[click][r]\n> [r]: javascript:alert(1)", "'javascript:'"),
+    ("[click][r]\n- [r]: javascript:alert(1)", "'javascript:'"),
+    ("Text {: onclick=x() }", "curly braces are not allowed"),
+    ("Text {#anchor}", "curly braces are not allowed"),
+    ("Some *text*{ hidden }", "curly braces are not allowed"),
+    ("Para\n{ contenteditable autofocus }", "curly braces are not allowed"),
+]
+
+
+@pytest.mark.parametrize(("markdown", "fragment"), INJECTIONS)
 def test_markup_that_could_inject_is_refused(tmp_path, markdown, fragment):
     write(
-        tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f"'{markdown}'")
+        tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f'"{markdown}"')
     )
     (problem,) = load_library([tmp_path], root=tmp_path).problems
     assert problem.key == "idea.credit"
