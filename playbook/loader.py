@@ -8,7 +8,10 @@ report. Unchanged files (same bytes) are taken from a cache and not parsed again
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +49,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     seen[key_node.value] = key_node
         return super().construct_mapping(node, deep=deep)
 
+    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+        """PyYAML's constructors raise plain ValueError & co. on values such as
+        ``2026-02-30`` or ``!!int abc``: turn those into errors that carry a position."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, AttributeError, OverflowError, TypeError) as error:
+            kind = node.tag.rsplit(":", 1)[-1]
+            raise _BadValue(
+                f"cannot read this value as {_TAG_NAMES.get(kind, kind)}: {error}", node
+            ) from None
+
     def construct_plain(self, root: yaml.Node) -> Any:
         """The document as plain data: what ``construct_document`` returns, three times
         faster. Strings, string-keyed mappings and lists (nearly all of an exercise)
@@ -54,6 +68,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         recursive aliases) raises ``_Unusual``: then use ``construct_document``.
         """
         on_path: set[int] = set()
+        built: set[int] = set()
 
         def build(node: yaml.Node) -> Any:
             tag = node.tag
@@ -65,7 +80,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 raise _Unusual
             if id(node) in on_path:
                 raise _Unusual
+            if id(node) in built:
+                raise _AliasUsed(node)
             on_path.add(id(node))
+            built.add(id(node))
             if tag == _SEQ and isinstance(node, yaml.SequenceNode):
                 result: Any = [build(item) for item in node.value]
             elif tag == _MAP and isinstance(node, yaml.MappingNode):
@@ -92,6 +110,54 @@ class _Unusual(Exception):
     """A document that construct_plain leaves to PyYAML's general constructor."""
 
 
+class _BadValue(yaml.constructor.ConstructorError):
+    """A scalar PyYAML's constructors cannot read, with the node it stands in."""
+
+    def __init__(self, problem: str, node: yaml.Node) -> None:
+        super().__init__(None, None, problem, node.start_mark)
+        self.node = node
+
+
+class _AliasUsed(Exception):
+    """A list or mapping used twice through an alias (``*name``)."""
+
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _find_alias(root: yaml.Node) -> yaml.Node | None:
+    """The first list or mapping that appears twice in the tree (through an alias)."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in seen:
+            return node
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
+        else:
+            stack += node.value
+    return None
+
+
+_TAG_NAMES = {
+    "int": "a number",
+    "float": "a number",
+    "bool": "true or false",
+    "timestamp": "a date",
+    "null": "an empty value",
+}
+# Files far larger than any exercise, or nested deeper than any exercise needs, are
+# refused before parsing: libyaml's composer crashes on nesting tens of thousands deep.
+MAX_BYTES = 64 * 1024
+MAX_BRACKETS = 1000
+
+
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
 _PLAIN_SCALARS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
 
@@ -109,6 +175,8 @@ class LoadedFile:
     # (modification time in ns, size) when read: a cached file whose stamp is unchanged
     # is not read again; one whose stamp changed is read, and parsed if its bytes did.
     stamp: tuple[int, int] | None = None
+    # The id as written, when the YAML could be read (even if the exercise is invalid).
+    raw_id: str | None = None
 
 
 @dataclass
@@ -139,7 +207,12 @@ def find_exercise_files(paths: Iterable[Path]) -> list[Path]:
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.iterdir() if p.suffix in EXERCISE_SUFFIXES)
+            with os.scandir(path) as entries:
+                found.update(
+                    path / e.name
+                    for e in entries
+                    if e.name.endswith(EXERCISE_SUFFIXES) and e.name not in EXERCISE_SUFFIXES
+                )
         else:
             found.add(path)
     return sorted(found, key=lambda p: p.parts)  # Path order, computed once per path
@@ -184,13 +257,20 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
         )
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if hit is not None and hit.digest == digest:
-        hit.stamp = stamp
+        hit.stamp = _trusted(stamp)
         return hit
     loaded = parse_exercise(data, path=path, display=_display_path(path, root), digest=digest)
-    loaded.stamp = stamp
+    loaded.stamp = _trusted(stamp)
     if cache is not None:
         cache[path] = loaded
     return loaded
+
+
+def _trusted(stamp: tuple[int, int]) -> tuple[int, int] | None:
+    """The stamp, unless the file changed in the last second: a second edit of the same
+    size within the file system's clock tick would keep its stamp, so such a file is
+    read again next time (as git does with "racily clean" files)."""
+    return stamp if time.time_ns() - stamp[0] > 1_000_000_000 else None
 
 
 def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -> LoadedFile:
@@ -219,6 +299,32 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
             ],
         )
     loaded = LoadedFile(path, display, digest, text)
+    if len(data) > MAX_BYTES:
+        loaded.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"this file is {len(data) // 1024} KB; an exercise file must be under "
+                f"{MAX_BYTES // 1024} KB",
+                "split it into several exercises, or shorten it",
+            )
+        )
+        return loaded
+    if text.count("[") + text.count("{") > MAX_BRACKETS:
+        loaded.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"this file has more than {MAX_BRACKETS} '[' and '{{' characters; "
+                "exercises never need that many",
+                "write lists as '- item' lines",
+            )
+        )
+        return loaded
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
@@ -251,8 +357,43 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
         try:
             raw = loader.construct_plain(root)
         except _Unusual:
+            if (alias := _find_alias(root)) is not None:
+                raise _AliasUsed(alias) from None
             loader.duplicates.clear()
             raw = loader.construct_document(root)
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            loaded.raw_id = raw["id"]
+    except _AliasUsed as used:
+        mark = used.node.start_mark
+        loaded.problems.append(
+            Problem(
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                "",
+                "a list or mapping is repeated through an alias (*name); exercise files "
+                "do not use anchors and aliases",
+                "write the repeated part out in full",
+            )
+        )
+        return loaded
+    except RecursionError:
+        loaded.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                "this file is nested too deeply to read",
+                "exercises need only a few levels of indentation",
+            )
+        )
+        return loaded
+    except _BadValue as error:
+        problem = messages.yaml_error(display, error, text)
+        key = _path_to(root, error.node) or ""
+        loaded.problems.append(dataclasses.replace(problem, key=key))
+        return loaded
     except yaml.MarkedYAMLError as error:
         loaded.problems.append(messages.yaml_error(display, error, text))
         return loaded
@@ -315,7 +456,10 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
     )
     # A file with problems may still have a readable id: it counts as existing, so its
     # own problems are not followed by a cascade of "unknown related id".
-    known_ids = {f.exercise.id for f in valid} | {i for f in files if (i := _raw_id(f))}
+    # A file that cannot be read at all counts under its file name.
+    known_ids = {f.exercise.id for f in valid} | {
+        f.raw_id or f.path.name.rsplit(".", 1)[0] for f in files if f.exercise is None
+    }
     for loaded in valid:
         ex = loaded.exercise
         assert ex is not None
@@ -364,19 +508,6 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
     return problems
 
 
-def _raw_id(loaded: LoadedFile) -> str | None:
-    if loaded.exercise is not None:
-        return loaded.exercise.id
-    if loaded.problems and loaded.text:
-        try:
-            data = yaml.load(loaded.text, Loader=_BaseLoader)
-        except yaml.YAMLError:
-            return None
-        if isinstance(data, dict) and isinstance(data.get("id"), str):
-            return data["id"]
-    return None
-
-
 def _located(loaded: LoadedFile, loc: tuple, message: str, hint: str) -> Problem:
     assert loaded.text is not None
     root = yaml.compose(loaded.text, Loader=_BaseLoader)
@@ -404,6 +535,12 @@ def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dic
         )
     if kind == "union_tag_invalid":
         loc = (*loc, "type")  # point at the type itself, not at the field's first key
+    if kind == "invalid_key":
+        parent, parent_path = _walk(root, loc[:-1])
+        key_node = _key_node(parent, str(loc[-1])) or parent
+        message, hint = messages.explain(detail, key_path=parent_path)
+        mark = key_node.start_mark
+        return Problem(display, mark.line + 1, mark.column + 1, parent_path, message, hint)
     if kind == "extra_forbidden":
         # Reported at the unknown key itself.
         parent, parent_path = _walk(root, loc[:-1])

@@ -6,6 +6,7 @@ these instead: what was expected, what was found, and how to fix it.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
@@ -34,6 +35,10 @@ def describe(value: Any) -> str:
         return "nothing (the value is empty)"
     if isinstance(value, bool):
         return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, dt.datetime):
+        return f"the date and time {value.isoformat(sep=' ')}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     if isinstance(value, (int, float)):
         return f"the number {value}"
     if isinstance(value, str):
@@ -143,6 +148,16 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
             f"expected at least {least} item{'s' if least != 1 else ''}, found {ctx.get('actual_length', 0)}",
             "add the missing items",
         )
+    if kind == "too_long" and isinstance(found, str):  # a length limit on text
+        return (
+            f"expected at most {ctx.get('max_length')} characters, found {len(found)}",
+            "shorten it; put detail in a longer field such as purpose or instructions",
+        )
+    if kind == "invalid_key":
+        return (
+            f"keys must be text, found {describe(found)}",
+            "write the key as a word, e.g. 'title:'",
+        )
     if kind == "too_long":
         return (
             f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}",
@@ -156,6 +171,11 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
         return (
             f"expected one of {', '.join(choices)}; found {describe(found)}",
             did_you_mean(str(found), choices) or "use one of the values listed",
+        )
+    if kind == "union_tag_invalid" and ctx.get("tag") in (None, "None", ""):
+        return (
+            "this worksheet field's type is empty",
+            f"write one of {', '.join(FIELD_TYPES)} after 'type:'",
         )
     if kind == "union_tag_invalid":
         return (
@@ -210,6 +230,9 @@ def yaml_error(display: str, error: yaml.MarkedYAMLError, text: str = "") -> Pro
     elif "found unexpected end of stream" in problem or "while scanning a quoted" in context:
         message = "a quoted value is not closed"
         hint = "add the closing quote, or use a '|' block for text containing quotes"
+    elif problem.startswith("cannot read this value as"):
+        message = problem
+        hint = "correct the value, or put quotes around it if it is meant as text"
     elif "found undefined alias" in problem or "found character" in problem:
         message = f"YAML cannot read this: {problem}"
         if "'*'" in context or "alias" in problem or "'*'" in problem:
@@ -228,7 +251,16 @@ def exercise_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
     """
     yield from _unique(ex.worksheet.fields, ("worksheet", "fields"), "field")
     yield from _unique(ex.checklist.items, ("checklist", "items"), "checklist item")
-    for name in ("audiences", "themes"):
+    if ex.id == "index":
+        yield ("id",), "'index' is reserved for the catalog page", "choose another id"
+    for index, theme in enumerate(ex.themes):
+        if theme == "index":
+            yield (
+                ("themes", index),
+                "'index' is reserved for the list of themes",
+                "choose another theme",
+            )
+    for name in ("audiences", "themes", "related"):
         seen: set[str] = set()
         for index, value in enumerate(getattr(ex, name)):
             if value in seen:

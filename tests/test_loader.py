@@ -184,3 +184,16 @@ def test_yml_extension_is_found(tmp_path):
     shutil.copy(GOLDEN_BASE, tmp_path / "sample.yml")
     library = load_library([tmp_path], root=tmp_path)
     assert [f.display for f in library.files] == ["sample.yml"]
+
+
+def test_shipped_exercises_read_the_same_without_libyaml():
+    """PyYAML without libyaml is the loader's fallback: the files must not depend on
+    where libyaml is more lenient than the YAML spec."""
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted((root / "exercises").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(
+            text, Loader=yaml.CSafeLoader
+        ), path.name
