@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from .generate import generate_pages, write_pages
-from .loader import find_exercise_files, load_library
+from .loader import find_exercise_files, load_library, parse_exercise
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, make_pdfs
 from .problems import report
 from .render import make_environment
@@ -114,6 +114,12 @@ def new(
             audiences=list(dict.fromkeys(audiences)) or ["seller"],
         )
     )
+    # What is written must validate as it is: check it first (an over-long id or title,
+    # say, would not), and say what to change instead of writing a broken file.
+    checked = parse_exercise(text.encode(), path=target, display=target.as_posix())
+    if checked.problems:
+        details = "\n".join(p.format() for p in checked.problems)
+        raise click.UsageError(f"these options would make an invalid exercise:\n{details}")
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     playbook = ".venv/bin/playbook" if Path(".venv/bin/playbook").exists() else "playbook"

@@ -143,3 +143,18 @@ def test_generate_refuses_invalid_exercises(workdir):
     result = run("generate", "out")
     assert result.exit_code == 1
     assert not (workdir / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["new", "x" * 61], "id: expected at most 60 characters"),
+        (["new", "long-title", "--title", "T" * 81], "title: expected at most 80 characters"),
+        (["new", "tagged", "--title", "Hello <b>there</b>"], "raw HTML is not allowed"),
+    ],
+)
+def test_new_never_writes_a_file_that_would_not_validate(workdir, args, fragment):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert fragment in result.output
+    assert not list((workdir / "exercises").iterdir())
