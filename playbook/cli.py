@@ -16,7 +16,7 @@ import click
 
 from .generate import generate_pages, write_pages
 from .loader import find_exercise_files, load_library, parse_exercise
-from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, make_pdfs
+from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
 from .render import make_environment
 from .schema import SLUG_PATTERN, Audience, Format, json_schema
@@ -256,6 +256,9 @@ def write_pdfs(site_dir: Path) -> bool:
         made = make_pdfs(site_dir)
     except PdfEngineMissing as error:
         click.echo(f"No PDFs: {error}", err=True)
+        return False
+    except PdfFailed as error:
+        click.echo(f"No PDFs (the previous ones and their links were kept): {error}", err=True)
         return False
     for paper, ex_id, count in made.too_long():
         click.echo(

@@ -57,6 +57,10 @@ _ATTR = re.compile(r'data-pb-(format|audiences)="([^"]*)"')
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
+class PdfFailed(RuntimeError):
+    """Chromium started but could not print a page (a time-out, a crash)."""
+
+
 class PdfEngineMissing(RuntimeError):
     """Playwright or a Chromium for it is not installed."""
 
@@ -154,9 +158,36 @@ def _make_pdfs(
     sheets = find_worksheets(site_dir)
     report = PdfReport(site_dir)
     report.pack = [s.id for s in sheets if s.in_pack]
-    shutil.rmtree(site_dir / PDF_DIR, ignore_errors=True)
     if not sheets:
+        shutil.rmtree(site_dir / PDF_DIR, ignore_errors=True)
         return report
+    # The PDFs are written beside the current ones and replace them only when all of
+    # them were made: a failure part-way leaves the pages and their links as they were.
+    staging = site_dir / f".{PDF_DIR}-new"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _render_all(site_dir, staging, sheets, papers, report, progress)
+        shutil.rmtree(site_dir / PDF_DIR, ignore_errors=True)
+        (staging / PDF_DIR).rename(site_dir / PDF_DIR)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for sheet in sheets:
+        _write_links(sheet, site_dir, papers, in_pack=sheet.id in report.pack)
+    return report
+
+
+def _render_all(site_dir, staging, sheets, papers, report, progress) -> None:  # noqa: ANN001
+    try:
+        from playwright.sync_api import Error as PlaywrightError
+    except ImportError:
+        PlaywrightError = RuntimeError  # noqa: N806 - _chromium() reports the missing engine
+    try:
+        _render_with_chromium(site_dir, staging, sheets, papers, report, progress)
+    except PlaywrightError as error:
+        raise PdfFailed(str(error).splitlines()[0]) from None
+
+
+def _render_with_chromium(site_dir, staging, sheets, papers, report, progress) -> None:  # noqa: ANN001
     with _served(site_dir) as base_url, _chromium() as browser:
         context = browser.new_context()
         # What only the interactive site needs: the search index (large), the sitemap.
@@ -173,18 +204,15 @@ def _make_pdfs(
             )
             for paper in papers:
                 report.pages.setdefault(paper, {})[sheet.id] = _print(
-                    page, site_dir / pdf_path(paper, sheet.id), paper
+                    page, staging / pdf_path(paper, sheet.id), paper
                 )
             progress(sheet.id)
         if report.pack:
             for paper in papers:
                 _open_pack(page, base_url, site_dir, sheets, report, paper)
-                report.pages[paper][PACK] = _print(page, site_dir / pdf_path(paper, PACK), paper)
+                report.pages[paper][PACK] = _print(page, staging / pdf_path(paper, PACK), paper)
             progress(PACK)
         context.close()
-    for sheet in sheets:
-        _write_links(sheet, site_dir, papers, in_pack=sheet.id in report.pack)
-    return report
 
 
 def _print(page, target: Path, paper: str) -> int:  # noqa: ANN001 - a Playwright page

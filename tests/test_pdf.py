@@ -259,3 +259,36 @@ def test_page_images_for_people_to_look_at(pdf_site):
     pngs = list(ARTIFACTS.glob("*.png"))
     assert len(pngs) >= 2 * len(EXERCISE_IDS)
     assert all(p.stat().st_size > 2000 for p in pngs)
+
+
+def test_a_run_that_fails_part_way_keeps_the_previous_pdfs_and_links(
+    pdf_site, tmp_path, monkeypatch
+):
+    from playwright.sync_api import Error as PlaywrightError
+
+    import playbook.pdf as pdf_module
+
+    site = tmp_path / "site"
+    shutil.copytree(pdf_site, site)
+    before = {p.relative_to(site): p.read_bytes() for p in (site / "pdf").rglob("*.pdf")}
+    pages_before = {p: p.read_text(encoding="utf-8") for p in site.glob("exercises/*/index.html")}
+    assert before
+
+    real_print, calls = pdf_module._print, []
+
+    def failing_print(page, target, paper):
+        calls.append(target)
+        if len(calls) == 3:
+            raise PlaywrightError("Timeout 30000ms exceeded.")
+        return real_print(page, target, paper)
+
+    monkeypatch.setattr(pdf_module, "_print", failing_print)
+    result = CliRunner().invoke(main, ["pdf", "-d", str(site)])
+    assert result.exit_code == 1
+    assert (
+        "(the previous ones and their links were kept): Timeout 30000ms exceeded." in result.output
+    )
+    after = {p.relative_to(site): p.read_bytes() for p in (site / "pdf").rglob("*.pdf")}
+    assert after == before
+    assert {p: p.read_text(encoding="utf-8") for p in pages_before} == pages_before
+    assert not list(site.glob(".pdf-new"))
