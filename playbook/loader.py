@@ -204,18 +204,38 @@ Cache = dict[Path, LoadedFile]
 
 def find_exercise_files(paths: Iterable[Path]) -> list[Path]:
     """Exercise files in these paths (folders are searched, files kept), sorted."""
+    paths = list(paths)
+    if len(paths) == 1 and paths[0].is_dir():
+        return list(_listing(paths[0]))
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            with os.scandir(path) as entries:
-                found.update(
-                    path / e.name
-                    for e in entries
-                    if e.name.endswith(EXERCISE_SUFFIXES) and e.name not in EXERCISE_SUFFIXES
-                )
+            found.update(_listing(path))
         else:
             found.add(path)
     return sorted(found, key=lambda p: p.parts)  # Path order, computed once per path
+
+
+# Folder listings, kept while the folder's modification time is unchanged (adding,
+# removing or renaming a file changes it): a rebuild gets the same Path objects back
+# instead of listing, making and sorting a thousand of them again.
+_LISTINGS: dict[Path, tuple[int, list[Path]]] = {}
+
+
+def _listing(folder: Path) -> list[Path]:
+    mtime = folder.stat().st_mtime_ns
+    if (hit := _LISTINGS.get(folder)) is not None and hit[0] == mtime:
+        return hit[1]
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name
+            for e in entries
+            if e.name.endswith(EXERCISE_SUFFIXES) and e.name not in EXERCISE_SUFFIXES
+        )
+    listing = [folder / name for name in names]
+    if _trusted((mtime, 0)) is not None:
+        _LISTINGS[folder] = (mtime, listing)
+    return listing
 
 
 def load_library(
