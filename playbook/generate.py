@@ -11,6 +11,7 @@ import bisect
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import is_
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -54,11 +55,13 @@ class RenderCache:
     """
 
     pages: dict[str, tuple[Exercise, tuple, str]]
-    cards: dict[tuple[str, str], tuple[Exercise, Markup]]
+    cards: dict[str, dict[str, tuple[Exercise, Markup]]]  # by link prefix, then by id
+    card_lists: dict[str, tuple[list[Exercise], Markup]]  # by page
 
     def __init__(self) -> None:
         self.pages = {}
         self.cards = {}
+        self.card_lists = {}
         self.key: object = None
         self.hits = 0
         self.misses = 0
@@ -69,6 +72,7 @@ class RenderCache:
         if key != self.key:
             self.pages.clear()
             self.cards.clear()
+            self.card_lists.clear()
             self.key = key
 
 
@@ -134,7 +138,8 @@ def _catalog_pages(
     themes = sorted(by_theme)
     audiences = [a for a in AUDIENCE_LABELS if a in by_audience]
 
-    cards = cache.cards if cache is not None else {}
+    all_cards = cache.cards if cache is not None else {}
+    card_lists = cache.card_lists if cache is not None else {}
 
     def render(path: str, template: str, **context) -> Page:
         depth = len(PurePosixPath(path).parts) - 1
@@ -145,15 +150,20 @@ def _catalog_pages(
 
         def card_list(exercises: list[Exercise]) -> Markup:
             """The exercises' cards; each is rendered once and reused on every page."""
+            last = card_lists.get(path)
+            if last and len(last[0]) == len(exercises) and all(map(is_, last[0], exercises)):
+                return last[1]
+            cards = all_cards.setdefault(up, {})
             texts = []
             for ex in exercises:
-                hit = cards.get((ex.id, up))
+                hit = cards.get(ex.id)
                 if hit is None or hit[0] is not ex:
                     card = env.get_template("_card.md.j2")
                     text = card.render(ex=ex, exercise_link=exercise_link)
-                    hit = cards[(ex.id, up)] = (ex, Markup(text))
+                    hit = cards[ex.id] = (ex, Markup(text))
                 texts.append(hit[1])
-            return Markup("".join(texts))
+            card_lists[path] = (list(exercises), Markup("".join(texts)))
+            return card_lists[path][1]
 
         text = env.get_template(template).render(
             exercise_link=exercise_link,
