@@ -15,11 +15,13 @@ from pathlib import Path
 import click
 
 from .generate import generate_pages, write_pages
-from .loader import find_exercise_files, load_library, parse_exercise
+from .loader import display_path, find_exercise_files, load_library, parse_exercise
+from .messages import suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
+from .reference import published_schema
 from .render import make_environment
-from .schema import SLUG_PATTERN, Audience, Format, json_schema
+from .schema import SLUG_PATTERN, Audience, Format
 
 SCHEMA_PATH = Path("schema/exercise.schema.json")
 EXERCISES = Path("exercises")
@@ -52,7 +54,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     # Rules across files (unique ids, related ids) need the neighbours of a named file too.
     folders = {p if p.is_dir() else p.parent for p in wanted}
     library = load_library(sorted(folders | set(wanted)), root=Path.cwd())
-    selected = {_display(p) for p in find_exercise_files(wanted)}
+    selected = {display_path(p, Path.cwd()) for p in find_exercise_files(wanted)}
     problems = [p for p in library.problems if p.path in selected]
     if problems:
         click.echo(report(problems), err=True)
@@ -92,7 +94,7 @@ def new(
     placeholders, then run 'playbook validate'.
     """
     if not re.fullmatch(SLUG_PATTERN, exercise_id):
-        suggestion = "-".join(re.sub(r"[^a-z0-9]+", " ", exercise_id.lower()).split())
+        suggestion = suggest_slug(exercise_id)
         raise click.UsageError(
             f"'{exercise_id}' is not a valid id: use lowercase letters, digits and single "
             f"hyphens, e.g. '{suggestion or 'listen-to-the-end'}'"
@@ -139,7 +141,7 @@ def new(
 @click.option("--check", is_flag=True, help="Exit 1 if the file is missing or out of date.")
 def schema(output: Path, check: bool) -> None:
     """Write the JSON Schema of an exercise (for editor completion)."""
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = published_schema()
     current = output.read_text(encoding="utf-8") if output.exists() else None
     if check:
         if current != text:
@@ -286,13 +288,6 @@ def serve(config_file: Path, dev_addr: str) -> None:
         sys.exit(subprocess.call(command, env=env))
     except KeyboardInterrupt:
         sys.exit(0)
-
-
-def _display(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 if __name__ == "__main__":

@@ -260,7 +260,7 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
             return hit
         data = path.read_bytes()
     except OSError as error:
-        display = _display_path(path, root)
+        display = display_path(path, root)
         reason = error.strerror or str(error)
         return LoadedFile(
             path,
@@ -279,7 +279,7 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
     if hit is not None and hit.digest == digest:
         hit.stamp = _trusted(stamp)
         return hit
-    loaded = parse_exercise(data, path=path, display=_display_path(path, root), digest=digest)
+    loaded = parse_exercise(data, path=path, display=display_path(path, root), digest=digest)
     loaded.stamp = _trusted(stamp)
     if cache is not None:
         cache[path] = loaded
@@ -446,7 +446,7 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
         return loaded
 
     for loc, message, hint in messages.exercise_rules(exercise):
-        loaded.problems.append(_problem_at(display, text, root, loc, message, hint))
+        loaded.problems.append(_problem_at(display, root, loc, message, hint))
     if not loaded.problems:
         loaded.exercise = exercise
     return loaded
@@ -531,12 +531,10 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
 def _located(loaded: LoadedFile, loc: tuple, message: str, hint: str) -> Problem:
     assert loaded.text is not None
     root = yaml.compose(loaded.text, Loader=_BaseLoader)
-    return _problem_at(loaded.display, loaded.text, root, loc, message, hint)
+    return _problem_at(loaded.display, root, loc, message, hint)
 
 
-def _problem_at(
-    display: str, text: str, root: yaml.Node, loc: tuple, message: str, hint: str
-) -> Problem:
+def _problem_at(display: str, root: yaml.Node, loc: tuple, message: str, hint: str) -> Problem:
     node, key_path = _walk(root, loc)
     return Problem(
         display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
@@ -658,7 +656,7 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _display_path(path: Path, root: Path | None) -> str:
+def display_path(path: Path, root: Path | None) -> str:
     if root is not None:
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()

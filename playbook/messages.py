@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -18,6 +19,11 @@ from pydantic import BaseModel
 
 from .problems import Problem
 from .schema import FIELD_TYPES, Exercise
+
+
+def suggest_slug(text: str) -> str:
+    """An id made from any text: lowercase ASCII letters and digits joined by hyphens."""
+    return "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 def close_matches(word: str, choices: list[str]) -> list[str]:
@@ -124,9 +130,7 @@ def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) ->
             "shorten it; put detail in a longer field such as purpose or instructions",
         )
     if kind == "string_pattern_mismatch":
-        suggestion = "-".join(
-            "".join(c if c.isalnum() else " " for c in str(found).lower()).split()
-        )
+        suggestion = suggest_slug(str(found))
         return (
             f"expected an id of lowercase letters, digits and single hyphens, found {describe(found)}",
             f"for example '{suggestion}'" if suggestion else "for example 'listen-to-the-end'",

@@ -24,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .generate import EXERCISES_DIR, RenderCache, generate_pages
+from .generate import AUDIENCES_DIR, EXERCISES_DIR, THEMES_DIR, RenderCache, generate_pages
 from .loader import Cache, load_library
 from .problems import report
 from .render import make_environment
@@ -32,7 +32,7 @@ from .render import make_environment
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 # Catalog index pages are linked from the nav; everything else generated is not.
-_IN_NAV = {f"{EXERCISES_DIR}/index.md", "themes/index.md", "audiences/index.md"}
+_IN_NAV = {f"{folder}/index.md" for folder in (EXERCISES_DIR, THEMES_DIR, AUDIENCES_DIR)}
 
 
 # `mkdocs serve` reloads the config, and so makes new plugin instances, on every
@@ -114,14 +114,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         started = time.perf_counter()
         folders: dict[Path, str] = {}  # a source's folder, relative to docs_dir
         for page in self._pages:
-            if files.get_file_from_path(page.path) is not None:
+            if (hand_written := files.get_file_from_path(page.path)) is not None:
                 log.warning(
                     "playbook: %s is generated from the exercises; the hand-written "
                     "file of the same name in %s is ignored",
                     page.path,
                     config.docs_dir,
                 )
-                files.remove(files.get_file_from_path(page.path))
+                files.remove(hand_written)
             inclusion = (
                 InclusionLevel.UNDEFINED if page.path in _IN_NAV else InclusionLevel.NOT_IN_NAV
             )

@@ -28,11 +28,6 @@ def prose(text: str) -> Markup:
     return Markup(text)
 
 
-def indent_block(text: str, width: int = 4) -> Markup:
-    pad = " " * width
-    return Markup("\n".join(pad + ln if ln.strip() else "" for ln in str(text).splitlines()))
-
-
 def slug_title(slug: str) -> str:
     """``customer-meetings`` → ``Customer meetings``."""
     words = slug.replace("-", " ")
@@ -57,9 +52,7 @@ def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(
-        line=line, prose=prose, indent_block=indent_block, slug_title=slug_title, plural=plural
-    )
+    env.filters.update(line=line, prose=prose, slug_title=slug_title, plural=plural)
     env.globals.update(
         FORMAT_LABELS=FORMAT_LABELS,
         AUDIENCE_LABELS=AUDIENCE_LABELS,

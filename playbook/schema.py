@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+import typing
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -230,7 +231,10 @@ WorksheetField = Annotated[
     ShortAnswer | LongAnswer | ListAnswer | TableAnswer | RatingAnswer,
     Discriminator("type"),
 ]
-FIELD_TYPES = ("short", "long", "list", "table", "rating")
+FIELD_TYPES = tuple(
+    typing.get_args(model.model_fields["type"].annotation)[0]
+    for model in typing.get_args(typing.get_args(WorksheetField)[0])
+)
 
 
 class Worksheet(Model):
