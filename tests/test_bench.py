@@ -15,6 +15,7 @@ from conftest import ROOT
 BENCH = ROOT / "bench" / "run.py"
 
 ROWS = [
+    "builds measured (median of)",
     "full build, s",
     "peak memory of the build, MB",
     "generator: load + validate, s",
