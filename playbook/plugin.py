@@ -44,16 +44,18 @@ def _caches_for(exercises_dir: str) -> tuple[Cache, RenderCache]:
     return _CACHES.setdefault(os.path.abspath(exercises_dir), ({}, RenderCache()))
 
 
-# Kept across rebuilds too, so templates are compiled once; Jinja2 reloads a template
-# whose file changed, and _templates_stamp tells the render cache to start over.
-_ENVIRONMENTS: dict[str | None, jinja2.Environment] = {}
+# Kept across rebuilds too, so templates are compiled once, until a template file is
+# added, changed or removed (the stamp changes): then a new environment, and the render
+# cache starts over. (Jinja2's own reloading misses a new override of a package template.)
+_ENVIRONMENTS: dict[str | None, tuple[tuple, jinja2.Environment]] = {}
 
 
-def _environment_for(templates: Path | None) -> jinja2.Environment:
+def _environment_for(templates: Path | None, stamp: tuple) -> jinja2.Environment:
     key = os.path.abspath(templates) if templates else None
-    if key not in _ENVIRONMENTS:
-        _ENVIRONMENTS[key] = make_environment(templates)
-    return _ENVIRONMENTS[key]
+    hit = _ENVIRONMENTS.get(key)
+    if hit is None or hit[0] != stamp:
+        hit = _ENVIRONMENTS[key] = (stamp, make_environment(templates))
+    return hit[1]
 
 
 def _templates_stamp(templates: Path | None) -> tuple:
@@ -96,9 +98,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 "(the last good site/ is untouched).\n" + report(library.problems)
             )
         templates = Path(self.config.templates) if self.config.templates else None
-        env = _environment_for(templates)
+        stamp = _templates_stamp(templates)
+        env = _environment_for(templates, stamp)
         env.globals["site_url"] = config.site_url or ""  # printed in the worksheet's footer
-        render_cache.keep_for((_templates_stamp(templates), env.globals["site_url"]))
+        render_cache.keep_for((stamp, env.globals["site_url"]))
         self._pages = generate_pages(library.exercises, env, cache=render_cache)
         sources = library.sources()
         self._sources = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import ROOT
 
@@ -69,3 +70,45 @@ def test_bench_prints_the_table_and_a_verdict_per_target(tmp_path):
 
     assert "Measured" in lines[0] and "Python" in lines[0]
     assert "| measure | 10 exercises |" in page.read_text(encoding="utf-8")
+
+
+def test_serve_rebuilds_reuse_unchanged_pages_and_follow_template_edits(tmp_path):
+    """The caches behind the rebuild row: unchanged exercises are neither parsed nor
+    rendered again, and an edited template renders every page again."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from playbook import plugin
+
+    project = run.make_project(tmp_path, 12)
+    config_file = str(project / "mkdocs.yml")
+
+    def rebuild() -> Path:
+        site = tmp_path / "site"
+        build(load_config(config_file, site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
+        return site
+
+    rebuild()
+    _, render_cache = plugin._caches_for(str(project / "exercises"))
+    hits, misses = render_cache.hits, render_cache.misses
+    exercises = sorted((project / "exercises").glob("*.yaml"))
+    exercises[0].write_text(
+        exercises[0].read_text(encoding="utf-8").replace("summary: ", "summary: Edited. ", 1),
+        encoding="utf-8",
+    )
+    rebuild()
+    assert (render_cache.hits - hits, render_cache.misses - misses) == (11, 1)
+
+    template = (ROOT / "playbook" / "templates" / "exercise.md.j2").read_text(encoding="utf-8")
+    (project / "templates" / "exercise.md.j2").write_text(
+        template + "\nMarker from the site's own template.\n", encoding="utf-8"
+    )
+    site = rebuild()
+    assert render_cache.misses - misses == 13
+    page = site / "exercises" / exercises[5].stem / "index.html"
+    assert "Marker from the site" in page.read_text(encoding="utf-8")
