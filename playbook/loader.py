@@ -49,6 +49,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     seen[key_node.value] = key_node
         return super().construct_mapping(node, deep=deep)
 
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        """PyYAML's Resolver.resolve, without the path-resolver and wildcard lookups that
+        the safe loader never uses: the C parser calls it for every value of a file."""
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
     def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
         """PyYAML's constructors raise plain ValueError & co. on values such as
         ``2026-02-30`` or ``!!int abc``: turn those into errors that carry a position."""
@@ -159,6 +170,9 @@ MAX_BRACKETS = 1000
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
+# The safe loader's implicit resolvers by first character ("" for the empty value).
+_IMPLICIT = {key: tuple(value) for key, value in _BaseLoader.yaml_implicit_resolvers.items()}
+assert None not in _IMPLICIT and not _BaseLoader.yaml_path_resolvers, "resolve() assumes neither"
 _PLAIN_SCALARS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
 
 
@@ -657,9 +671,10 @@ def _join(path: str, key: Any) -> str:
 
 
 def display_path(path: Path, root: Path | None) -> str:
+    """The path as messages show it: relative to ``root`` when inside it.
+    (Plain string work: no file-system calls, as this runs for every file.)"""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        full, base = os.path.abspath(path), os.path.abspath(root)
+        if full.startswith(base.rstrip(os.sep) + os.sep):
+            return Path(full[len(base.rstrip(os.sep)) + 1 :]).as_posix()
     return path.as_posix()

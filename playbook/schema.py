@@ -61,6 +61,8 @@ def _link_scheme(destination: str) -> str | None:
 
 def _find_raw_html(text: str) -> tuple[int, str, str] | None:
     """Return (offset, message, hint) for the first markup the site must not render."""
+    if "<" not in text and "]" not in text and "{" not in text:
+        return None  # none of the checks below can match (the common case)
     autolinks = {m.start() for m in _AUTOLINK.finditer(text)}
     for m in _RAW_HTML.finditer(text):
         if m.start() in autolinks:
