@@ -29,6 +29,7 @@ def open_page(browser, base_url: str, **context_options):
         ),
     )
     page.console_errors = errors
+    page.foreign_requests = foreign
     try:
         yield page
     finally:

@@ -13,19 +13,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from browser_helpers import open_page
+
+from playbook.pdf import CHROMIUM_ARGS  # flags for a closed network, shared with playbook pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium flags for a closed network: no background calls home, nothing to wait for.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "overrides", "schema", "exercises")
@@ -101,23 +94,5 @@ def browser():
 def page(browser, site_url):
     """A fresh browser context (empty storage) whose console errors and requests to
     other hosts fail the test."""
-    context = browser.new_context(base_url=site_url)
-    page = context.new_page()
-    errors: list[str] = []
-    foreign: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "request",
-        lambda req: (
-            foreign.append(req.url)
-            if not req.url.startswith((site_url, "data:", "blob:", "about:"))
-            else None
-        ),
-    )
-    page.console_errors = errors
-    page.foreign_requests = foreign
-    yield page
-    context.close()
-    assert not errors, f"console errors: {errors}"
-    assert not foreign, f"requests to other hosts: {foreign}"
+    with open_page(browser, site_url) as page:
+        yield page
