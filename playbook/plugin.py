@@ -108,7 +108,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.path: sources[page.exercise_id] for page in self._pages if page.exercise_id
         }
         done = time.perf_counter()
-        self.timings = {"load": loaded - started, "render": done - loaded, "total": done - started}
+        self.timings = {"load": loaded - started, "render": done - loaded}
         log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
