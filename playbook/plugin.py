@@ -101,7 +101,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         stamp = _templates_stamp(templates)
         env = _environment_for(templates, stamp)
         env.globals["site_url"] = config.site_url or ""  # printed in the worksheet's footer
-        render_cache.keep_for((stamp, env.globals["site_url"]))
+        env.globals["use_directory_urls"] = config.use_directory_urls  # links between exercises
+        render_cache.keep_for((stamp, env.globals["site_url"], config.use_directory_urls))
         self._pages = generate_pages(library.exercises, env, cache=render_cache)
         sources = library.sources()
         self._sources = {

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from .markup import to_html, to_inline_html
 from .schema import AUDIENCE_LABELS, DIFFICULTY_LABELS, FORMAT_LABELS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|~])")
@@ -23,9 +24,17 @@ def line(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
 
 
-def prose(text: str) -> Markup:
-    """Validated Markdown (the schema refused raw HTML in it): passed through."""
-    return Markup(text)
+@jinja2.pass_environment
+def prose(env: jinja2.Environment, text: str) -> Markup:
+    """Markdown text → a block of sanitized HTML (see ``markup``), which the page's
+    Markdown engine leaves as it is."""
+    return to_html(text, env.globals.get("use_directory_urls", True))
+
+
+@jinja2.pass_environment
+def prose_inline(env: jinja2.Environment, text: str) -> Markup:
+    """Like ``prose``, for text that continues a sentence (no paragraph around it)."""
+    return to_inline_html(text, env.globals.get("use_directory_urls", True))
 
 
 def slug_title(slug: str) -> str:
@@ -52,7 +61,7 @@ def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(line=line, prose=prose, slug_title=slug_title, plural=plural)
+    env.filters.update(line=line, prose=prose, prose_inline=prose_inline, slug_title=slug_title, plural=plural)
     env.globals.update(
         FORMAT_LABELS=FORMAT_LABELS,
         AUDIENCE_LABELS=AUDIENCE_LABELS,

@@ -36,14 +36,19 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 # Autolinks, which Markdown turns into <a> elements (never raw HTML): its own
 # AUTOLINK_RE (http, https, ftp) and AUTOMAIL_RE (needs an "@").
-_AUTOLINK = re.compile(r"<(?:(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*|[^<> !]+@[^@<> ]+)>")
+# The e-mail form is narrower than Markdown's own (which also matches tags such as
+# "<details/open/ontoggle=…//@x>" that its raw-HTML rule then keeps as HTML).
+_AUTOLINK = re.compile(
+    r"<(?:(?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>\s\"']*|[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+)>"
+)
 # Anything else that starts like a tag, a closing tag, a comment or a declaration.
 _RAW_HTML = re.compile(r"<(?:/?[A-Za-z]|[!?])")
 # In one-line text (always escaped by the templates) only a complete tag is refused.
 _LINE_TAG = re.compile(r"<(?:[A-Za-z!?][^<>]*>|/)")
 # Link and image destinations: inline "](dest)" and reference definitions "[x]: dest",
-# wherever they stand (a definition inside a quote or a list item counts too).
-_LINK_DEST = re.compile(r"\]\(\s*<?([^)\n]*)|\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
+# wherever they stand (a definition inside a quote or a list item counts too, and its
+# destination may stand on the next line).
+_LINK_DEST = re.compile(r"\]\(\s*<?([^)\n]*)|\[[^\]\n]+\]:\s*<?([^\s>]+)")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 _INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f]+")
