@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -12,7 +14,13 @@ import sys
 import typing
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
 import click
+import jinja2
 
 from .generate import generate_pages, write_pages
 from .loader import display_path, find_exercise_files, load_library, parse_exercise
@@ -20,12 +28,29 @@ from .messages import suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
 from .reference import published_schema
-from .render import make_environment
+from .render import describe_template_error, make_environment
 from .schema import SLUG_PATTERN, Audience, Format
 
 SCHEMA_PATH = Path("schema/exercise.schema.json")
 EXERCISES = Path("exercises")
 TEMPLATES = Path("templates")
+
+# A folder holding one of these was written by us, so we may replace it (and nothing else).
+SITE_MARKER = ".playbook-site"
+PAGES_MARKER = ".playbook-pages"
+# Project folders no output folder may be, hold or sit in, beside those mkdocs.yml names
+# (docs_dir, the plugin's exercises and templates folders, theme.custom_dir).
+SOURCE_FOLDERS = (
+    "exercises",
+    "templates",
+    "overrides",
+    "schema",
+    "playbook",
+    "tests",
+    "assets-src",
+    "bench",
+    ".git",
+)
 
 
 def _quiet_env() -> dict[str, str]:
@@ -99,9 +124,11 @@ def new(
             f"'{exercise_id}' is not a valid id: use lowercase letters, digits and single "
             f"hyphens, e.g. '{suggestion or 'listen-to-the-end'}'"
         )
+    if title is not None:
+        title = _argument_text(title, "--title")
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"--folder {folder} is a file, not a folder: name a folder")
     target = folder / f"{exercise_id}.yaml"
-    if target.exists():
-        raise click.ClickException(f"{target} already exists; it was left as it is")
     schema_ref = os.path.relpath(SCHEMA_PATH, folder) if SCHEMA_PATH.exists() else SCHEMA_PATH
     title = title or exercise_id.replace("-", " ").capitalize()
     text = (
@@ -109,7 +136,7 @@ def new(
         .get_template("new_exercise.yaml.j2")
         .render(
             id=exercise_id,
-            title=json.dumps(title),
+            title=_yaml_string(title),
             today=dt.date.today().isoformat(),
             schema=Path(schema_ref).as_posix(),
             format=format_,
@@ -117,13 +144,31 @@ def new(
         )
     )
     # What is written must validate as it is: check it first (an over-long id or title,
-    # say, would not), and say what to change instead of writing a broken file.
+    # say, would not), and say what to change instead of writing a broken file. This
+    # comes before any look at the disk, which a 300-character file name would upset.
     checked = parse_exercise(text.encode(), path=target, display=target.as_posix())
     if checked.problems:
         details = "\n".join(p.format() for p in checked.problems)
         raise click.UsageError(f"these options would make an invalid exercise:\n{details}")
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    if os.path.lexists(target):
+        what = "is a link to another file" if target.is_symlink() else "already exists"
+        raise click.ClickException(f"{target} {what}; it was left as it is")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot make the folder {folder}: {error.strerror}; choose another --folder"
+        ) from None
+    try:
+        # "x": never through a link, never over a file that appeared meanwhile.
+        with open(target, "x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{target} already exists; it was left as it is") from None
+    except OSError as error:
+        raise click.ClickException(
+            f"cannot write {target}: {error.strerror}; choose another --folder"
+        ) from None
     playbook = ".venv/bin/playbook" if Path(".venv/bin/playbook").exists() else "playbook"
     serve = "./dev serve" if Path("dev").is_file() else f"{playbook} serve"
     click.echo(f"Created {target}; it validates as it is.")
@@ -134,6 +179,44 @@ def new(
         f"  3. See it:     {serve}, then open http://127.0.0.1:8000/exercises/{exercise_id}/"
     )
     click.echo(f"  4. Propose it: commit {target} and open a pull request (see CONTRIBUTING.md)")
+
+
+def _argument_text(value: str, option: str) -> str:
+    """A command-line value as the characters typed: outside a UTF-8 locale Python hands
+    the bytes over as surrogate escapes, which would be written as nonsense."""
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeError:
+        raise click.UsageError(
+            f"{option} is not UTF-8 text; set a UTF-8 locale (e.g. LC_ALL=C.UTF-8) and try again"
+        ) from None
+
+
+# Control and line-break characters: YAML reads them only as escapes.
+_YAML_UNPRINTABLE = re.compile(
+    r"[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar that holds ``text`` with its real characters (JSON's
+    ``\\ud83d\\ude00`` pairs for an emoji would read back as two broken halves)."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m[0]):04x}", quoted)
+
+
+def _os_reason(error: OSError) -> str:
+    """An OSError in a few words: ``Permission denied: site/assets``."""
+    reason = error.strerror or str(error)
+    return f"{reason}: {error.filename}" if error.filename else reason
+
+
+def _os_hint(error: OSError) -> str:
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "; make it writable or choose another --site-dir"
+    if error.errno == errno.ENOSPC:
+        return "; free some disk space and build again"
+    return ""
 
 
 @main.command()
@@ -159,14 +242,45 @@ def schema(output: Path, check: bool) -> None:
 @click.option("--exercises", type=click.Path(exists=True, path_type=Path), default=EXERCISES)
 @click.option("--templates", type=click.Path(path_type=Path), default=TEMPLATES)
 def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
-    """Write the generated Markdown pages to OUT_DIR (for engines other than MkDocs)."""
+    """Write the generated Markdown pages to OUT_DIR (for engines other than MkDocs).
+
+    OUT_DIR must be new, empty, or a folder this command wrote before: it never writes
+    over files it did not make.
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.UsageError(f"{out_dir} is a file; OUT_DIR is a folder for the pages")
+    if not _may_write_into(out_dir, PAGES_MARKER):
+        raise click.UsageError(
+            f"{out_dir} is not a folder written by playbook generate; "
+            "choose a new or empty folder, or remove it yourself"
+        )
     library = load_library([exercises], root=Path.cwd())
     if not library.ok:
         click.echo(report(library.problems), err=True)
         sys.exit(1)
-    pages = generate_pages(library.exercises, make_environment(templates))
-    write_pages(pages, out_dir)
+    try:
+        pages = generate_pages(library.exercises, make_environment(templates))
+    except jinja2.TemplateError as error:
+        click.echo(describe_template_error(error, Path.cwd()), err=True)
+        sys.exit(1)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / PAGES_MARKER).write_text(_marker_text("playbook generate"), encoding="utf-8")
+        write_pages(pages, out_dir)
+    except OSError as error:
+        raise click.ClickException(f"cannot write the pages: {_os_reason(error)}") from None
     click.echo(f"Wrote {len(pages)} pages to {out_dir}.")
+
+
+def _marker_text(command: str) -> str:
+    return f"Written by {command}, which may replace this folder's contents.\n"
+
+
+def _may_write_into(folder: Path, marker: str) -> bool:
+    """True for a folder that is missing, empty, or marked as ours."""
+    if not folder.exists():
+        return True
+    return (folder / marker).is_file() or not any(folder.iterdir())
 
 
 @main.command()
@@ -185,10 +299,57 @@ def build(config_file: Path, site_dir: Path, strict: bool, pdf: bool) -> None:
     sys.exit(build_site(config_file, site_dir, strict=strict, pdf=pdf))
 
 
+class BuildRefused(Exception):
+    """A reason not to build (said in one line); ``code`` is the exit code."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, pdf: bool = False) -> int:
-    site_dir = site_dir.resolve()
+    """Build into a staging folder beside ``site_dir`` and swap it in on success.
+
+    Only ever replaces or removes a folder that holds a site built here (``SITE_MARKER``),
+    never one holding or inside the project's sources; one build at a time per folder.
+    """
+    shown = site_dir
+    try:
+        site_dir = site_dir.resolve()
+        _refuse_source_folder(shown, site_dir, config_file)
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        with _build_lock(site_dir):
+            return _build_locked(config_file, site_dir, strict=strict, pdf=pdf)
+    except BuildRefused as refused:
+        click.echo(f"Build refused: {refused}", err=True)
+        return refused.code
+    except OSError as error:
+        click.echo(f"Build failed: {_os_reason(error)}{_os_hint(error)}.", err=True)
+        return 1
+
+
+def _build_locked(config_file: Path, site_dir: Path, *, strict: bool, pdf: bool) -> int:
     staging = site_dir.with_name(f".{site_dir.name}-building")
-    shutil.rmtree(staging, ignore_errors=True)
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    if site_dir.exists() and not site_dir.is_dir():
+        raise BuildRefused(f"{site_dir} is a file; choose another --site-dir", code=2)
+    if not _is_our_site(site_dir):
+        raise BuildRefused(
+            f"{site_dir} is not a site built by playbook build; "
+            "choose another --site-dir or remove it yourself",
+            code=2,
+        )
+    for leftover in (staging, old):  # from an interrupted build
+        _remove_our_folder(leftover)
+    if locked := _read_only_part(site_dir):
+        raise BuildRefused(
+            f"{site_dir} cannot be replaced: {locked} is read-only; "
+            f"make it writable (chmod -R u+w {site_dir}) or choose another --site-dir"
+        )
+    staging.mkdir()
+    # Before MkDocs writes anything: a build stopped half-way leaves a folder we may remove.
+    # (MkDocs never cleans out hidden files, so the marker stays.)
+    (staging / SITE_MARKER).write_text(_marker_text("playbook build"), encoding="utf-8")
     # Not -q: it would hide the warnings that --strict counts.
     command = [
         sys.executable,
@@ -205,38 +366,221 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, pdf: b
     result = subprocess.run(command, env=_quiet_env(), capture_output=True, text=True)
     output = "\n".join(s for s in (result.stdout.strip(), result.stderr.strip()) if s)
     if result.returncode != 0 or not (staging / "index.html").exists():
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging)
         click.echo(_clean_mkdocs_output(output), err=True)
-        kept = "kept as it was" if site_dir.exists() else "not created"
-        click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
-        return 1
+        return _failed(site_dir)
     if noteworthy := _clean_mkdocs_output(output, keep_info=False):
         click.echo(noteworthy, err=True)
     if pdf and not write_pdfs(staging):
+        shutil.rmtree(staging)
+        return _failed(site_dir)
+    try:
+        if site_dir.exists():
+            site_dir.rename(old)
+        staging.rename(site_dir)
+    except OSError as error:
+        if old.exists() and not site_dir.exists():
+            old.rename(site_dir)
         shutil.rmtree(staging, ignore_errors=True)
-        kept = "kept as it was" if site_dir.exists() else "not created"
-        click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
+        click.echo(f"Cannot put the new site in place: {_os_reason(error)}.", err=True)
+        return _failed(site_dir)
+    try:
+        if old.exists():
+            shutil.rmtree(old)
+    except OSError as error:
+        click.echo(
+            f"Built the site in {site_dir}, but the previous site, moved to {old}, could not "
+            f"be removed ({_os_reason(error)}); remove it yourself.",
+            err=True,
+        )
         return 1
-    old = site_dir.with_name(f".{site_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
     click.echo(f"Built the site in {site_dir}.")
     return 0
 
 
+def _failed(site_dir: Path) -> int:
+    kept = "kept as it was" if site_dir.exists() else "not created"
+    click.echo(f"Build failed; {site_dir} was {kept}.", err=True)
+    return 1
+
+
+def _is_our_site(folder: Path) -> bool:
+    """True for a missing or empty folder, or one holding a site built here.
+
+    Sites built before the marker existed, and sites from a plain ``mkdocs build``
+    (which ``mkdocs serve`` users and the tests run into ``site/``), have no marker: a
+    folder with MkDocs' ``index.html`` and its ``sitemap.xml`` or search index is taken
+    for one, and carries the marker from its next build on. No source folder of the
+    project looks like that, and the source folders are refused before this anyway.
+    """
+    if not folder.exists():
+        return True
+    if (folder / SITE_MARKER).is_file() or not any(folder.iterdir()):
+        return True
+    return (folder / "index.html").is_file() and (
+        (folder / "sitemap.xml").is_file() or (folder / "search" / "search_index.json").is_file()
+    )
+
+
+def _remove_our_folder(folder: Path) -> None:
+    """Remove a staging folder left by an earlier build; refuse one that is not ours."""
+    if not folder.exists():
+        return
+    if not folder.is_dir() or not _is_our_site(folder):
+        raise BuildRefused(
+            f"{folder} is in the way and was not made by playbook build; "
+            "move or remove it yourself, then build again"
+        )
+    if locked := _read_only_part(folder):
+        raise BuildRefused(
+            f"{folder}, left by an earlier build, cannot be removed: {locked} is read-only; "
+            f"remove it yourself (chmod -R u+w {folder}; rm -r {folder})"
+        )
+    shutil.rmtree(folder)
+
+
+def _read_only_part(folder: Path) -> Path | None:
+    """A folder under ``folder`` (or itself) whose entries we could not remove."""
+    if not folder.is_dir():
+        return None
+    for current, _dirs, _files in os.walk(folder):
+        if not os.access(current, os.W_OK | os.X_OK):
+            return Path(current)
+    return None
+
+
+def _refuse_source_folder(shown: Path, site_dir: Path, config_file: Path) -> None:
+    """Refuse a site folder that is, holds or sits inside the project's sources."""
+    root = config_file.resolve().parent
+    if site_dir == root or site_dir in root.parents:
+        raise BuildRefused(
+            f"--site-dir {shown} holds the project itself ({config_file.name} and its sources), "
+            "which the build would replace; choose a folder of its own, e.g. site",
+            code=2,
+        )
+    for source in _source_folders(config_file, root):
+        if site_dir == source or source in site_dir.parents or site_dir in source.parents:
+            where = {
+                site_dir == source: "is",
+                source in site_dir.parents: "sits inside",
+                site_dir in source.parents: "holds",
+            }[True]
+            raise BuildRefused(
+                f"--site-dir {shown} {where} {_relative(source, root)}/, one of the project's "
+                "sources; the site needs a folder of its own, outside them, e.g. site",
+                code=2,
+            )
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if root in path.parents else str(path)
+
+
+def _source_folders(config_file: Path, root: Path) -> list[Path]:
+    """The project's source folders: those mkdocs.yml names, and ``SOURCE_FOLDERS``.
+
+    Read with MkDocs' own YAML loader (mkdocs.yml uses ``!ENV``), without validating the
+    config: a config MkDocs will refuse still names the folders to protect.
+    """
+    from mkdocs.exceptions import MkDocsException  # here: the generator runs without MkDocs
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with config_file.open("rb") as file:
+            config = yaml_load(file)
+    except (OSError, MkDocsException):
+        config = {}
+    if not isinstance(config, dict):
+        config = {}
+    named = [config.get("docs_dir", "docs")]
+    if isinstance(theme := config.get("theme"), dict):
+        named.append(theme.get("custom_dir"))
+    plugins = config.get("plugins") or []
+    if isinstance(plugins, dict):  # MkDocs takes a mapping of name to options too
+        plugins = [{name: options} for name, options in plugins.items()]
+    for entry in plugins if isinstance(plugins, list) else []:
+        if isinstance(entry, dict) and "playbook" in entry:
+            options = entry["playbook"] if isinstance(entry["playbook"], dict) else {}
+        elif entry == "playbook":
+            options = {}
+        else:
+            continue
+        named += [options.get("exercises", "exercises"), options.get("templates")]
+    named += SOURCE_FOLDERS
+    return [(root / name).resolve() for name in dict.fromkeys(named) if isinstance(name, str)]
+
+
+@contextlib.contextmanager
+def _build_lock(site_dir: Path) -> typing.Iterator[None]:
+    """Hold ``.SITE.lock`` beside the site folder for the build: a second build fails at
+    once with the first one's process id, instead of both writing the same folders."""
+    if fcntl is None:  # not on POSIX: no lock
+        yield
+        return
+    path = site_dir.with_name(f".{site_dir.name}.lock")
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 20).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
+            raise BuildRefused(
+                f"another build into {site_dir} is running (pid {holder}); wait for it or stop it"
+            ) from None
+        # The holder before us removes the file as it finishes: lock the file that is there.
+        with contextlib.suppress(FileNotFoundError):
+            if os.path.samestat(os.fstat(fd), os.stat(path)):
+                break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
 def _clean_mkdocs_output(output: str, *, keep_info: bool = True) -> str:
-    """MkDocs' own log, without the level prefixes that make a problem list hard to read."""
+    """MkDocs' own log, without the level prefixes that make a problem list hard to read,
+    and with a Python traceback cut down to its last line (``OSError: …``, the reason)."""
     kept = []
-    for ln in output.splitlines():
+    for ln in _without_tracebacks(output.splitlines()):
         if not keep_info and ln.startswith("INFO"):
             continue
         ln = re.sub(r"^(ERROR|WARNING|INFO)\s+-\s+", "", ln)
         if ln.strip() and not ln.startswith("Aborted with"):
             kept.append(ln)
     return "\n".join(kept)
+
+
+_CHAINED = ("During handling of the above exception", "The above exception was the direct")
+
+
+def _without_tracebacks(lines: list[str]) -> list[str]:
+    """Each traceback replaced by its exception line; of a chain, the last one only."""
+    kept: list[str] = []
+    inside = False
+    last_reason = replaced = None
+    for ln in lines:
+        if ln.startswith("Traceback (most recent call last):"):
+            inside = True
+        elif inside and (ln.startswith((" ", "\t")) or not ln.strip()):
+            pass  # a frame, its source line, or the ^^^ under it
+        elif inside:
+            inside = False
+            if replaced is not None:
+                del kept[replaced]
+                replaced = None
+            last_reason = len(kept)
+            kept.append(ln)
+        elif ln.startswith(_CHAINED) and last_reason is not None:
+            replaced = last_reason
+        else:
+            kept.append(ln)
+    return kept
 
 
 @main.command("pdf")

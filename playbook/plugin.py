@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .generate import AUDIENCES_DIR, EXERCISES_DIR, THEMES_DIR, RenderCache, generate_pages
 from .loader import Cache, load_library
 from .problems import report
-from .render import make_environment
+from .render import describe_template_error, make_environment
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -103,7 +103,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         env.globals["site_url"] = config.site_url or ""  # printed in the worksheet's footer
         env.globals["use_directory_urls"] = config.use_directory_urls  # links between exercises
         render_cache.keep_for((stamp, env.globals["site_url"], config.use_directory_urls))
-        self._pages = generate_pages(library.exercises, env, cache=render_cache)
+        try:
+            self._pages = generate_pages(library.exercises, env, cache=render_cache)
+        except jinja2.TemplateError as error:
+            raise PluginError(describe_template_error(error, root)) from None
         sources = library.sources()
         self._sources = {
             page.path: sources[page.exercise_id] for page in self._pages if page.exercise_id
@@ -140,7 +143,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.timings["total"] = sum(self.timings[k] for k in ("load", "render", "files"))
         if timings_file := os.environ.get("PLAYBOOK_TIMINGS_FILE"):
             # For the benchmark (bench/run.py): the generator's own seconds in this build.
-            Path(timings_file).write_text(json.dumps(self.timings), encoding="utf-8")
+            try:
+                Path(timings_file).write_text(json.dumps(self.timings), encoding="utf-8")
+            except OSError as error:
+                log.warning(
+                    "playbook: PLAYBOOK_TIMINGS_FILE: cannot write %s (%s); "
+                    "point it at a file in an existing folder",
+                    timings_file,
+                    error.strerror or error,
+                )
         return files
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001

@@ -7,7 +7,9 @@ Autoescaping is on: a value lands in HTML escaped unless a filter says otherwise
 
 from __future__ import annotations
 
+import contextlib
 import re
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -50,7 +52,7 @@ def plural(count: int, noun: str) -> str:
 def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(site_templates))
+        loaders.append(_SiteTemplates(site_templates))
     loaders.append(jinja2.PackageLoader("playbook", "templates"))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -61,10 +63,63 @@ def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(line=line, prose=prose, prose_inline=prose_inline, slug_title=slug_title, plural=plural)
+    env.filters.update(
+        line=line, prose=prose, prose_inline=prose_inline, slug_title=slug_title, plural=plural
+    )
     env.globals.update(
         FORMAT_LABELS=FORMAT_LABELS,
         AUDIENCE_LABELS=AUDIENCE_LABELS,
         DIFFICULTY_LABELS=DIFFICULTY_LABELS,
     )
     return env
+
+
+class _SiteTemplates(jinja2.FileSystemLoader):
+    """The site's templates folder; a file that is not UTF-8 is a template error with
+    its line, like a syntax error, instead of a bare UnicodeDecodeError."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            for folder in self.searchpath:
+                path = Path(folder, *jinja2.loaders.split_template_path(template))
+                if path.is_file():
+                    break
+            data = path.read_bytes()
+            raise jinja2.TemplateSyntaxError(
+                f"not UTF-8 text (byte 0x{data[error.start]:02x} cannot be read)",
+                data[: error.start].count(b"\n") + 1,
+                template,
+                str(path),
+            ) from None
+
+
+_TEMPLATE_HINTS = {
+    jinja2.TemplateSyntaxError: "check the {{ }} and {% %} tags on that line "
+    "(one left open, or a block without its end tag?)",
+    jinja2.UndefinedError: "the template uses a name it is not given: check its spelling "
+    "against the package's template of the same name in playbook/templates/",
+}
+
+
+def describe_template_error(error: jinja2.TemplateError, root: Path) -> str:
+    """A template error as ``templates/x.j2:LINE: message`` and a hint; paths relative
+    to ``root`` (the project folder)."""
+    filename, lineno = getattr(error, "filename", None), getattr(error, "lineno", None)
+    if filename is None:  # raised while rendering: the template's frame says where
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith(".j2")
+        ]
+        if frames:
+            filename, lineno = frames[-1].filename, frames[-1].lineno
+    where = filename or getattr(error, "name", None) or "a template"
+    if filename and Path(filename).is_absolute():
+        with contextlib.suppress(ValueError):
+            where = Path(filename).relative_to(root.resolve()).as_posix()
+    if lineno:
+        where = f"{where}:{lineno}"
+    message = (error.message or str(error)).splitlines()[0]
+    hint = next((h for kind, h in _TEMPLATE_HINTS.items() if isinstance(error, kind)), None)
+    hint = hint or "fix the template, or remove it to use the package's default"
+    return f"{where}: {message}\n    hint: {hint}"
