@@ -249,7 +249,11 @@ def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise click.UsageError(f"{out_dir} is a file; OUT_DIR is a folder for the pages")
-    if not _may_write_into(out_dir, PAGES_MARKER):
+    try:
+        ours = _may_write_into(out_dir, PAGES_MARKER)
+    except OSError as error:
+        raise click.ClickException(f"cannot read {out_dir}: {error.strerror}") from None
+    if not ours:
         raise click.UsageError(
             f"{out_dir} is not a folder written by playbook generate; "
             "choose a new or empty folder, or remove it yourself"

@@ -247,6 +247,26 @@ def test_a_rename_that_fails_keeps_the_previous_site(project, monkeypatch):
     assert not list(project.glob(".site-*"))
 
 
+def test_a_site_folder_whose_parent_cannot_be_written_is_one_line(project, monkeypatch):
+    """As with chmod 555 on the parent folder (pretended: root may write anywhere)."""
+    real_open = os.open
+
+    def deny_lock(path, *args, **kwargs):
+        if Path(path).name == ".site.lock":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli.os, "open", deny_lock)
+    result = run("build")
+    assert result.exit_code == 1
+    assert_one_clear_line(
+        result.output,
+        "Build failed: Permission denied: ",
+        ".site.lock; make it writable or choose another --site-dir.",
+    )
+    assert not list(project.glob(".site*")) and not (project / "site").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
 def test_a_read_only_parent_folder_is_one_line(project):
     parent = project / "ro"
