@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -167,6 +169,15 @@ _TAG_NAMES = {
 # refused before parsing: libyaml's composer crashes on nesting tens of thousands deep.
 MAX_BYTES = 64 * 1024
 MAX_BRACKETS = 1000
+# Lists and mappings inside each other: an exercise needs 5 levels (worksheet → fields →
+# a field → its columns), so 50 is far beyond any real file.
+MAX_DEPTH = 50
+
+# What can open a block list or mapping at the start of a line (after its '\n'): the
+# indentation, then a chain of '- ', '? ' or ': ' indicators (compact nesting: '- - - x').
+_LINE_START = re.compile(r"\n[ ]*(?:[-?:](?:[ \t]+|(?=\n)|\Z))*")
+# The line breaks libyaml knows besides '\n'.
+_OTHER_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
 
 
 _STR, _SEQ, _MAP = (f"tag:yaml.org,2002:{t}" for t in ("str", "seq", "map"))
@@ -266,13 +277,43 @@ def load_library(
 
 
 def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = None) -> LoadedFile:
+    """Read one file (only a regular file inside the repository, at most MAX_BYTES)."""
     hit = cache.get(path) if cache is not None else None
     try:
-        stat = path.stat()
-        stamp = (stat.st_mtime_ns, stat.st_size)
+        info = os.lstat(path)
+        target: str | Path = path
+        if stat.S_ISLNK(info.st_mode):
+            target = os.path.realpath(path)
+            if not _inside(target, _repository(path, root)):
+                # Never read: it would be published. Nothing of it is shown either.
+                return _refused(
+                    path,
+                    root,
+                    "this file is a link to a file outside the repository; exercises are "
+                    "published, so only files inside the repository are read",
+                    "replace the link with a copy of the file, or remove it",
+                )
+            if not os.path.exists(target):
+                return _refused(
+                    path,
+                    root,
+                    "this file is a link to a file that does not exist",
+                    "point the link at an exercise file, or remove it",
+                )
+            info = os.stat(target)
+        if not stat.S_ISREG(info.st_mode):
+            return _not_regular(path, root, info)
+        stamp = (info.st_mtime_ns, info.st_size)
         if hit is not None and hit.stamp == stamp:
             return hit
-        data = path.read_bytes()
+        if info.st_size > MAX_BYTES:
+            return _refused(path, root, *_too_large(info.st_size))
+        data, info = _read_bounded(target)
+        if not stat.S_ISREG(info.st_mode):  # replaced since the lstat above
+            return _not_regular(path, root, info)
+        stamp = (info.st_mtime_ns, info.st_size)
+        if len(data) > MAX_BYTES:  # grew since the lstat above
+            return _refused(path, root, *_too_large(len(data)))
     except OSError as error:
         display = display_path(path, root)
         reason = error.strerror or str(error)
@@ -298,6 +339,73 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
     if cache is not None:
         cache[path] = loaded
     return loaded
+
+
+def _read_bounded(target: str | Path) -> tuple[bytes, os.stat_result]:
+    """At most MAX_BYTES + 1 bytes of a file, and its stat taken from the open file.
+
+    The caller checked that the path is a regular file, but it may have been replaced
+    since: O_NONBLOCK keeps a named pipe from blocking the open, O_NOFOLLOW refuses a
+    link put in its place (links were resolved already), and the read is bounded
+    whatever the file turned out to be."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(target, flags | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return b"", info
+        chunks: list[bytes] = []
+        left = MAX_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, left)):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), info
+    finally:
+        os.close(fd)
+
+
+def _repository(path: Path, root: Path | None) -> str:
+    """The folder a linked exercise must stay inside: ``root`` when the file is in it,
+    otherwise the parent of the file's folder (the repository holding exercises/)."""
+    if root is not None and _inside(os.path.abspath(path), os.path.abspath(root)):
+        return os.path.realpath(root)
+    return os.path.realpath(os.path.dirname(os.path.dirname(os.path.abspath(path))))
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+_FILE_KINDS = {
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO)",
+    stat.S_ISCHR: "a device",
+    stat.S_ISBLK: "a device",
+    stat.S_ISSOCK: "a socket",
+}
+
+
+def _not_regular(path: Path, root: Path | None, info: os.stat_result) -> LoadedFile:
+    kind = next((name for test, name in _FILE_KINDS.items() if test(info.st_mode)), "special")
+    return _refused(
+        path,
+        root,
+        f"expected a regular file, found {kind}; only regular files are read",
+        "remove it, or replace it with the exercise's YAML file",
+    )
+
+
+def _too_large(size: int) -> tuple[str, str]:
+    return (
+        f"this file is {size // 1024} KB; an exercise file must be under {MAX_BYTES // 1024} KB",
+        "split it into several exercises, or shorten it",
+    )
+
+
+def _refused(path: Path, root: Path | None, message: str, hint: str) -> LoadedFile:
+    """A file that is not read at all: one problem at its start."""
+    display = display_path(path, root)
+    return LoadedFile(path, display, "", None, problems=[Problem(display, 1, 1, "", message, hint)])
 
 
 def _trusted(stamp: tuple[int, int]) -> tuple[int, int] | None:
@@ -334,19 +442,10 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
         )
     loaded = LoadedFile(path, display, digest, text)
     if len(data) > MAX_BYTES:
-        loaded.problems.append(
-            Problem(
-                display,
-                1,
-                1,
-                "",
-                f"this file is {len(data) // 1024} KB; an exercise file must be under "
-                f"{MAX_BYTES // 1024} KB",
-                "split it into several exercises, or shorten it",
-            )
-        )
+        loaded.problems.append(Problem(display, 1, 1, "", *_too_large(len(data))))
         return loaded
-    if text.count("[") + text.count("{") > MAX_BRACKETS:
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_BRACKETS:
         loaded.problems.append(
             Problem(
                 display,
@@ -356,6 +455,19 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
                 f"this file has more than {MAX_BRACKETS} '[' and '{{' characters; "
                 "exercises never need that many",
                 "write lists as '- item' lines",
+            )
+        )
+        return loaded
+    if (deep := _too_deep(text, brackets)) is not None:
+        loaded.problems.append(
+            Problem(
+                display,
+                deep.line + 1,
+                deep.column + 1,
+                "",
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                "an exercise needs only a few levels",
+                "each '- ', '? ' or bracket opens a level: put each item on its own line",
             )
         )
         return loaded
@@ -431,6 +543,9 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
     except yaml.MarkedYAMLError as error:
         loaded.problems.append(messages.yaml_error(display, error, text))
         return loaded
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        loaded.problems.append(messages.reader_error(display, error, text))
+        return loaded
     except yaml.YAMLError as error:  # unmarked: rare, but never a traceback
         loaded.problems.append(Problem(display, 1, 1, "", f"cannot read YAML: {error}"))
         return loaded
@@ -464,6 +579,51 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
     if not loaded.problems:
         loaded.exercise = exercise
     return loaded
+
+
+def _too_deep(text: str, brackets: int) -> yaml.Mark | None:
+    """Where lists and mappings are nested more than MAX_DEPTH deep, or None.
+
+    libyaml's composer recurses once per level and crashes the process (no exception)
+    some ten thousand levels down, so this runs before it, in two steps:
+
+    1. A bound from the text, costing well under a millisecond for the whole library.
+       libyaml opens a block collection only at a column deeper than every open one
+       (its indentation stack is strictly increasing; a list directly under a key may
+       share the key's column, hence the factor 2), and only at the start of a line or
+       right after a '- ', '? ' or ': ' indicator that begins the line. So the distinct
+       columns found there bound the block nesting; every '[' and '{' bounds the flow
+       nesting. Text that is not structure (block scalars, comments) only adds columns:
+       the bound can be too high, never too low.
+    2. Only when the bound exceeds the limit: the exact depth from libyaml's events,
+       which its parser produces without recursing, stopping at the first node too deep.
+       (Events for every file would parse each file twice: some 40% more load time.)
+    """
+    lines = "\n" + text
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        lines = _OTHER_BREAKS.sub("\n", lines)
+    columns: set[int] = set()
+    for start in set(_LINE_START.findall(lines)):  # the same few starts, line after line
+        columns.add(len(start) - 1)
+        columns.update(i - 1 for i, char in enumerate(start) if char in "-?:")
+    if 2 * len(columns) + brackets <= MAX_DEPTH:
+        return None
+    parser = _BaseLoader(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported, with its position, when the file is loaded
+    finally:
+        parser.dispose()
+    return None
 
 
 def _without_echoes(details: list[dict]) -> list[dict]:

@@ -248,6 +248,40 @@ def yaml_error(display: str, error: yaml.MarkedYAMLError, text: str = "") -> Pro
     return Problem(display, line, column, "", message, hint)
 
 
+def reader_error(display: str, error: yaml.reader.ReaderError, text: str) -> Problem:
+    """A character YAML does not accept (a control character), at its line and column.
+
+    The reader stops at the first such character, so its first occurrence in the text is
+    the one meant (libyaml's ``position`` counts UTF-8 bytes, PyYAML's characters)."""
+    character = error.character if isinstance(error.character, int) else -1
+    index = text.find(chr(character)) if 0 <= character <= 0x10FFFF else -1
+    if index < 0:
+        index = min(max(error.position, 0), len(text))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Problem(
+        display,
+        line,
+        column,
+        "",
+        f"this file contains the invisible control character U+{character:04X}, "
+        "which YAML does not allow",
+        "delete it: most editors do not show it, so retype the text around this position",
+    )
+
+
+# Names that scripts in the browser find on every object (Object.prototype): an id that
+# is one of them would read or overwrite those instead of the stored answers. Only the
+# names that are valid ids (lowercase letters, digits and hyphens) need listing.
+SCRIPT_RESERVED_IDS = frozenset({"constructor"})
+
+
+def _script_reserved(value: str) -> tuple[str, str] | None:
+    if value in SCRIPT_RESERVED_IDS:
+        return f"'{value}' is a name browsers' scripts reserve", "choose another id"
+    return None
+
+
 def exercise_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
     """Rules within one exercise that the schema's types cannot express.
 
@@ -257,6 +291,16 @@ def exercise_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
     yield from _unique(ex.checklist.items, ("checklist", "items"), "checklist item")
     if ex.id == "index":
         yield ("id",), "'index' is reserved for the catalog page", "choose another id"
+    if reserved := _script_reserved(ex.id):
+        yield ("id",), *reserved
+    # Field and item ids key the answers a browser stores, as exercise ids key exercises.
+    for loc, things in (
+        (("worksheet", "fields"), ex.worksheet.fields),
+        (("checklist", "items"), ex.checklist.items),
+    ):
+        for index, thing in enumerate(things):
+            if reserved := _script_reserved(thing.id):
+                yield (*loc, index, "id"), *reserved
     for index, theme in enumerate(ex.themes):
         if theme == "index":
             yield (

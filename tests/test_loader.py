@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+from playbook import loader, messages
 from playbook.loader import load_file, load_library
 from playbook.problems import Problem, report
 
 GOLDEN_BASE = Path(__file__).parent / "golden" / "bands-gap" / "sample.yaml"
+ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = GOLDEN_BASE.read_text(encoding="utf-8").replace("    - min: 3", "    - min: 2")
 
 
@@ -197,3 +203,186 @@ def test_shipped_exercises_read_the_same_without_libyaml():
         assert yaml.load(text, Loader=yaml.SafeLoader) == yaml.load(
             text, Loader=yaml.CSafeLoader
         ), path.name
+
+
+# Hostile input: nesting that would crash libyaml, files that are not files, characters
+# YAML refuses, ids that browsers' scripts reserve.
+
+
+def run_validate(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    """`playbook validate` in a separate process: a crash (SIGSEGV) or a hang there
+    fails the test instead of killing or stalling pytest."""
+    return subprocess.run(
+        [sys.executable, "-c", "from playbook.cli import main; main()", "validate", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+DEEP = {
+    "dashes on one line": "title:\n" + "- " * 25_000 + "x\n",
+    "question marks on one line": "title:\n" + "? " * 25_000 + "x\n",
+    "indented lines": "title:\n" + "".join(" " * i + "-\n" for i in range(300)) + " " * 300 + "x\n",
+    "dashes on indented lines": "title:\n"
+    + "".join(" " * (60 * i) + "- " * 30 + "\n" for i in range(20))
+    + " " * 1200
+    + "x\n",
+}
+
+
+@pytest.mark.parametrize("nesting", DEEP.values(), ids=DEEP.keys())
+def test_deep_block_nesting_is_a_positioned_problem_not_a_crash(tmp_path, nesting):
+    exercises = tmp_path / "exercises"
+    exercises.mkdir()
+    write(exercises, "sample.yaml", SAMPLE.replace("title: A sample exercise\n", nesting))
+    result = run_validate(tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("exercises/sample.yaml:")
+    assert "nested more than 50 levels deep here" in first
+    line, column = map(int, first.split(":")[1:3])
+    assert line >= 3 and column > 1  # at the first list too deep, not at 1:1
+
+
+NESTINGS = [
+    "- - - - x\n",
+    "? ? ? x\n",
+    "? - - x\n: - - y\n",
+    "a:\n- b:\n  - c:\n    - d: x\n",
+    "a:\n  b:\n    c: [[x, {y: [z]}]]\n",
+    "- a: b\n  c:\n  - - d\n",
+    "a: |\n  - - - - text\nb:\n- x\n",
+    'a: "x\ny"\nb:\n  - - c\n',
+    "-\r  - - x\r",
+    "- - -\r\n    - - x\r\n",
+    "a:\n- - - b: [{c: d}]\n  - e\n",
+    *(p.read_text(encoding="utf-8") for p in sorted((ROOT / "exercises").glob("*.yaml"))),
+]
+
+
+def depth_of(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(depth, deepest)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+@pytest.mark.parametrize("text", NESTINGS)
+def test_the_quick_nesting_bound_never_misses_a_file_too_deep(monkeypatch, text):
+    """The text scan may only let a file skip the exact (event) count when it is
+    certainly within the limit: with every limit below the true depth, it is refused."""
+    deepest = depth_of(text)
+    brackets = text.count("[") + text.count("{")
+    for limit in range(deepest + 2):
+        monkeypatch.setattr(loader, "MAX_DEPTH", limit)
+        assert (loader._too_deep(text, brackets) is not None) == (deepest > limit), limit
+
+
+def test_shipped_exercises_pass_the_nesting_check_without_a_second_parse(monkeypatch):
+    """The check is on the build's hot path: for real exercises the text scan suffices."""
+    monkeypatch.setattr(loader, "_BaseLoader", None)  # calling it would raise TypeError
+    for path in sorted((ROOT / "exercises").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert loader._too_deep(text, text.count("[") + text.count("{")) is None, path.name
+
+
+def repository(tmp_path: Path) -> Path:
+    exercises = tmp_path / "repo" / "exercises"
+    exercises.mkdir(parents=True)
+    return exercises.parent
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")
+def test_a_named_pipe_is_refused_without_being_opened(tmp_path):
+    repo = repository(tmp_path)
+    os.mkfifo(repo / "exercises" / "fifo.yaml")
+    result = run_validate(repo)  # a read would wait for a writer forever
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "exercises/fifo.yaml:1:1: expected a regular file, found a named pipe (FIFO)"
+    )
+    assert "hint: " in result.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_a_link_to_a_device_outside_the_repository_is_refused_unread(tmp_path):
+    repo = repository(tmp_path)
+    (repo / "exercises" / "zero.yaml").symlink_to("/dev/zero")
+    result = run_validate(repo)  # a read would fill the memory
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "exercises/zero.yaml:1:1: this file is a link to a file outside the repository"
+    )
+
+
+def test_a_link_to_a_file_outside_the_repository_is_refused_and_not_echoed(tmp_path):
+    repo = repository(tmp_path)
+    secret = write(tmp_path, "secret.yaml", "private-token: s3cr3t\n")
+    (repo / "exercises" / "sample.yaml").symlink_to(secret)
+    for root in (repo, None):
+        (problem,) = load_library([repo / "exercises"], root=root).problems
+        assert (problem.line, problem.column) == (1, 1)
+        assert "a link to a file outside the repository" in problem.message
+        assert problem.hint
+        assert "private" not in problem.format() and "s3cr3t" not in problem.format()
+
+
+def test_a_link_to_a_file_inside_the_repository_is_read(tmp_path):
+    repo = repository(tmp_path)
+    (repo / "shared").mkdir()
+    write(repo / "shared", "sample.yaml", SAMPLE)
+    (repo / "exercises" / "sample.yaml").symlink_to(Path("..", "shared", "sample.yaml"))
+    library = load_library([repo / "exercises"], root=repo)
+    assert library.ok, report(library.problems)
+    assert library.exercises[0].id == "sample"
+
+
+def test_a_link_to_nothing_and_a_folder_named_like_a_file_are_problems(tmp_path):
+    repo = repository(tmp_path)
+    (repo / "exercises" / "gone.yaml").symlink_to("missing.yaml")
+    (repo / "exercises" / "folder.yaml").mkdir()
+    problems = load_library([repo / "exercises"], root=repo).problems
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        (
+            "exercises/folder.yaml",
+            1,
+            "expected a regular file, found a folder; only regular files are read",
+        ),
+        ("exercises/gone.yaml", 1, "this file is a link to a file that does not exist"),
+    ]
+
+
+def test_a_file_too_large_is_refused_by_its_size_and_reads_are_bounded(tmp_path, monkeypatch):
+    big = write(tmp_path, "big.yaml", "a: " + "x" * (2 * loader.MAX_BYTES))
+    monkeypatch.setattr(loader, "_read_bounded", None)  # must not be reached
+    (problem,) = load_file(big).problems
+    assert problem.message == "this file is 128 KB; an exercise file must be under 64 KB"
+    monkeypatch.undo()
+    data, _ = loader._read_bounded(big)
+    assert len(data) == loader.MAX_BYTES + 1
+
+
+def test_a_control_character_is_located_by_both_yaml_readers():
+    """libyaml reports a byte offset, PyYAML a character offset: both land on the same
+    line and column (the text before the character is not ASCII)."""
+    text = "id: café\ntitle: |\n  naïve — text\n  more\x07here\n"
+    found = set()
+    for yaml_loader in (yaml.CSafeLoader, yaml.SafeLoader):
+        with pytest.raises(yaml.reader.ReaderError) as error:
+            yaml.load(text, Loader=yaml_loader)
+        problem = messages.reader_error("a.yaml", error.value, text)
+        found.add((problem.line, problem.column, problem.message))
+    assert found == {
+        (
+            4,
+            7,
+            "this file contains the invisible control character U+0007, which YAML does not allow",
+        )
+    }
