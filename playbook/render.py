@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .markup import to_html, to_inline_html
 from .schema import AUDIENCE_LABELS, DIFFICULTY_LABELS, FORMAT_LABELS
@@ -22,8 +22,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|~])")
 
 
 def line(text: str) -> Markup:
-    """A plain-text line placed in Markdown: shown exactly as written."""
-    return Markup(_MD_SPECIAL.sub(r"\\\1", str(escape(text))))
+    """A plain-text line placed in Markdown: shown exactly as written. Quotes stay as
+    they are (this is text, never an attribute): escaped, the table of contents would
+    show their entities."""
+    escaped = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
 
 
 @jinja2.pass_environment

@@ -153,8 +153,8 @@ def test_checklist_ticks_scales_and_bands(page):
 
 def test_debrief_variations_notes_and_related(page):
     assert "1. What surprised you?" in page
-    assert "### Remote\n\nCameras on." in page
-    assert '<div class="pb-facilitator" markdown>\n\nWatch the *pause*.' in page
+    assert "### Remote\n\n<p>Cameras on.</p>" in page
+    assert '<div class="pb-facilitator">\n<p>Watch the <em>pause</em>.' in page
     assert "- [The other one](other.md)" in page
 
 
