@@ -267,19 +267,6 @@ def test_a_site_folder_whose_parent_cannot_be_written_is_one_line(project, monke
     assert not list(project.glob(".site*")) and not (project / "site").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
-def test_a_read_only_parent_folder_is_one_line(project):
-    parent = project / "ro"
-    parent.mkdir()
-    parent.chmod(0o555)
-    try:
-        result = run("build", "-d", "ro/site")
-    finally:
-        parent.chmod(0o755)
-    assert result.exit_code == 1
-    assert_one_clear_line(result.output, "Build failed: Permission denied", "make it writable")
-
-
 def test_an_os_error_inside_mkdocs_is_shown_as_its_last_line(project):
     (project / "boom.py").write_text(
         "def on_post_build(config):\n"
