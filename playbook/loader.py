@@ -313,7 +313,7 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
             return _not_regular(path, root, info)
         stamp = (info.st_mtime_ns, info.st_size)
         if len(data) > MAX_BYTES:  # grew since the lstat above
-            return _refused(path, root, *_too_large(len(data)))
+            return _refused(path, root, *_too_large(max(len(data), info.st_size)))
     except OSError as error:
         display = display_path(path, root)
         reason = error.strerror or str(error)
@@ -386,7 +386,9 @@ _FILE_KINDS = {
 
 
 def _not_regular(path: Path, root: Path | None, info: os.stat_result) -> LoadedFile:
-    kind = next((name for test, name in _FILE_KINDS.items() if test(info.st_mode)), "special")
+    kind = next(
+        (name for test, name in _FILE_KINDS.items() if test(info.st_mode)), "a special file"
+    )
     return _refused(
         path,
         root,

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,25 @@ def test_a_control_character_is_located_by_both_yaml_readers():
             "this file contains the invisible control character U+0007, which YAML does not allow",
         )
     }
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX only")
+def test_a_file_replaced_after_its_check_is_still_read_safely(tmp_path, monkeypatch):
+    """Between the check (lstat) and the read, a file may become a pipe or grow: the
+    open does not block, and what is read is checked and bounded again."""
+    small = write(tmp_path, "small.yaml", SAMPLE)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    write(tmp_path, "big.yaml", "a: " + "x" * (2 * loader.MAX_BYTES))
+    real_lstat = os.lstat
+    monkeypatch.setattr(loader.os, "lstat", lambda path: real_lstat(small))
+    outcome: list = []
+    reader = threading.Thread(
+        target=lambda: outcome.append(load_file(tmp_path / "pipe.yaml")), daemon=True
+    )
+    reader.start()
+    reader.join(timeout=20)
+    assert outcome, "reading a pipe blocked"
+    (pipe,) = outcome[0].problems
+    assert pipe.message.startswith("expected a regular file, found a named pipe")
+    (big,) = load_file(tmp_path / "big.yaml").problems
+    assert big.message.startswith("this file is 128 KB")
