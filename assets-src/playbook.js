@@ -8,6 +8,10 @@
    truth: answers are restored into them, and read back from them as the user types.
    If storage fails, the page keeps working in memory and says so once.
 
+   Exercise ids and field keys come from content and from imported files, so any of them
+   may be "constructor" or "__proto__": every dictionary is a Map or an object without a
+   prototype (`dict`), never a plain object looked up by such a name.
+
    Built into content/assets/playbook.js by `npm run build:js`. */
 (() => {
   const PREFIX = "engagement-playbook:";
@@ -17,7 +21,9 @@
   const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
   const isMap = (v) => !!v && typeof v === "object" && !Array.isArray(v);
-  const blank = () => ({ answers: {}, history: [] });
+  /* JSON.parse makes "__proto__" an own key; Object.assign onto a prototype-free object keeps it one. */
+  const dict = (from) => Object.assign(Object.create(null), from);
+  const blank = () => ({ answers: dict(), history: [] });
   const count = (n) => `${n} exercise${n === 1 ? "" : "s"}`;
   const text = (el) => el.textContent;
   const all = (selector, root = document) => [...root.querySelectorAll(selector)];
@@ -46,7 +52,7 @@
     );
 
   /* Storage: records that could not be written stay in `memory`. */
-  const memory = {};
+  const memory = new Map();
   const unreadable = new Set();
   let persistent = true;
   try {
@@ -57,12 +63,12 @@
   }
 
   function load(id) {
-    if (memory[id]) return memory[id];
+    if (memory.has(id)) return memory.get(id);
     try {
       const raw = localStorage.getItem(PREFIX + id);
       if (raw !== null) {
         const record = JSON.parse(raw);
-        if (validRecord(record)) return record;
+        if (validRecord(record)) return { answers: dict(record.answers), history: record.history };
         unreadable.add(id);
       }
     } catch (e) {
@@ -72,22 +78,39 @@
     return blank();
   }
 
-  function save(id, record) {
-    unreadable.delete(id);
-    if (persistent) {
-      try {
-        localStorage.setItem(PREFIX + id, JSON.stringify(record));
-        return;
-      } catch {
-        persistent = false;
-        notice();
+  /* Writes all records or none: when a write fails (full storage), the ones already
+     written get their previous values back. Those are all removed first and then the
+     old values put back, so the storage holds exactly what it held before, which fitted.
+     Returns nothing when all were written, else the [key, old value] pairs it had written. */
+  function saveAll(records) {
+    const written = [];
+    try {
+      for (const [id, record] of records) {
+        if (persistent) {
+          const key = PREFIX + id;
+          const old = localStorage.getItem(key);
+          localStorage.setItem(key, JSON.stringify(record));
+          written.push([key, old]);
+        } else memory.set(id, record);
+        unreadable.delete(id);
       }
+    } catch {
+      for (const [key] of written) localStorage.removeItem(key);
+      for (const [key, old] of written) if (old !== null) localStorage.setItem(key, old);
+      return written;
     }
-    memory[id] = record;
+  }
+
+  function save(id, record) {
+    if (saveAll([[id, record]])) {
+      persistent = false;
+      notice();
+      memory.set(id, record);
+    }
   }
 
   function storedIds() {
-    const ids = new Set(Object.keys(memory));
+    const ids = new Set(memory.keys());
     try {
       for (const key of Object.keys(localStorage)) {
         const id = key.slice(PREFIX.length);
@@ -154,7 +177,7 @@
   }
 
   function onEdit({ target: el }) {
-    const key = el.dataset && el.dataset.pbKey;
+    const key = el.dataset?.pbKey;
     if (!exercise || !key || !roots.some((root) => root.contains(el))) return;
     const record = load(exercise);
     const { answers } = record;
@@ -166,7 +189,7 @@
     } else if (el.value) answers[key] = el.value;
     else delete answers[key];
     save(exercise, record);
-    if (checklist && checklist.contains(el)) score();
+    if (checklist?.contains(el)) score();
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
@@ -182,10 +205,13 @@
     return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
   }
 
-  /* Saved scores: one a day (saving again the same day replaces it), oldest first. */
+  /* Saved scores, oldest first: one a day (saving again the same day replaces it), except
+     that an import may bring a second score of a day from another device (see importFile). */
+  const entryKey = (e) => `${e.date} ${e.score} ${e.max}`;
+  const byDate = (a, b) => a.date.localeCompare(b.date);
   function keepScores(change, message) {
     const record = load(exercise);
-    record.history = change(record.history).sort((a, b) => a.date.localeCompare(b.date));
+    record.history = change(record.history).sort(byDate);
     save(exercise, record);
     drawHistory();
     say(message);
@@ -200,15 +226,18 @@
     );
   }
 
-  function deleteScore(date) {
-    keepScores((history) => history.filter((e) => e.date !== date), `Deleted the score of ${date}.`);
+  function deleteScore(entry) {
+    keepScores(
+      (history) => history.filter((e) => entryKey(e) !== entryKey(entry)),
+      `Deleted the score of ${entry.date}.`
+    );
     (historyBox.querySelector("button") || saveButton).focus();
   }
 
   function chart(entries) {
     const x = (i) => (entries.length < 2 ? 160 : 20 + (280 * i) / (entries.length - 1));
     const y = (e) => 104 - (88 * e.score) / (e.max || 1);
-    const last = entries[entries.length - 1];
+    const last = entries.at(-1);
     return make(
       "svg:svg",
       {
@@ -237,10 +266,14 @@
       const band = e.max === max && bandOf(e.score);
       const remove = make(
         "button",
-        { type: "button", class: "pb-button pb-button--small", "aria-label": `Delete the score of ${e.date}` },
+        {
+          type: "button",
+          class: "pb-button pb-button--small",
+          "aria-label": `Delete the score of ${e.date} (${e.score} of ${e.max})`,
+        },
         "Delete"
       );
-      remove.addEventListener("click", () => deleteScore(e.date));
+      remove.addEventListener("click", () => deleteScore(e));
       return make(
         "tr",
         {},
@@ -264,7 +297,7 @@
   }
 
   function exportAll() {
-    const exercises = {};
+    const exercises = dict();
     for (const id of storedIds()) {
       const record = load(id);
       if (Object.keys(record.answers).length || record.history.length) exercises[id] = record;
@@ -279,7 +312,7 @@
     say(`Exported answers and scores for ${count(Object.keys(exercises).length)}.`);
   }
 
-  /* The exercises of a valid export file, or what is wrong with it. */
+  /* The [id, record] pairs of a valid export file, or what is wrong with it. */
   function readExport(json) {
     let data;
     try {
@@ -291,27 +324,66 @@
     if (!Number.isInteger(data.version) || data.version < 1) return "its version is missing";
     if (data.version > VERSION) return "it was made by a newer version of the playbook";
     if (!isMap(data.exercises)) return "it holds no exercises";
-    for (const [id, record] of Object.entries(data.exercises)) {
+    const found = Object.entries(data.exercises);
+    for (const [id, record] of found) {
       if (!ID.test(id) || !validRecord(record)) return `the answers for “${id}” are damaged`;
+      record.answers = dict(record.answers);
     }
-    return data.exercises;
+    return found;
   }
 
+  /* Import merges each of the file's records into the one kept here.
+     Scores: the union of both histories, an entry being its date, score and maximum,
+     sorted by date (this browser's first on a day both have). Two devices may each have
+     saved a score on one day, and neither is known to be the later, so both stay.
+     Answers: these, or the file's when there are none here. When the file has an answer
+     these lack or change, the reader is asked once, for all such exercises, which to keep. */
   async function importFile(file) {
+    const name = `“${file.name}”`;
     const found = file.size > 5e6 ? "it is too large" : readExport(await file.text());
     if (typeof found === "string") {
-      return say(`“${file.name}” was not imported: ${found}. Nothing was changed.`, true);
+      return say(`${name} was not imported: ${found}. Nothing was changed.`, true);
     }
-    for (const [id, record] of Object.entries(found)) save(id, record);
+    let fresh = 0;
+    /* [id, merged record, the file's answers when they conflict with these] */
+    const records = found.map(([id, { answers, history }]) => {
+      const mine = load(id);
+      const joined = new Map([...mine.history, ...history].map((e) => [entryKey(e), e]));
+      const none = !Object.keys(mine.answers).length;
+      if (none && !mine.history.length) fresh++;
+      return [
+        id,
+        { answers: none ? answers : mine.answers, history: [...joined.values()].sort(byDate) },
+        // (mine.answers has no prototype: a key it lacks reads as undefined)
+        !none && Object.keys(answers).some((k) => answers[k] !== mine.answers[k]) && answers,
+      ];
+    });
+    const conflicts = records.filter((r) => r[2]);
+    const ids = conflicts.map((r) => r[0]).join(", ");
+    const useTheirs =
+      conflicts.length &&
+      confirm(`${name} has other answers than yours for ${ids}.\nOK: use the file’s. Cancel: keep yours.`);
+    if (useTheirs) for (const [, record, answers] of conflicts) record.answers = answers;
+    const failed = saveAll(records);
+    if (failed) {
+      const fitted = `${failed.length} of ${count(found.length)} fitted`;
+      return say(`${name} was not imported: the storage is full (${fitted}). Nothing was changed.`, true);
+    }
     restore();
     if (checklist) drawHistory();
-    say(`Imported answers and scores for ${count(Object.keys(found).length)} from “${file.name}”.`);
+    const merged = found.length - fresh;
+    const choice = conflicts.length ? (useTheirs ? "; the file’s answers used" : "; your answers kept") : "";
+    say(
+      `Imported ${count(found.length)} from ${name}: ${fresh} new` +
+        (merged ? `, ${merged} merged (score histories joined${choice})` : "") +
+        "."
+    );
   }
 
   function resetAnswers() {
     if (!confirm("Clear your answers and ticks for this exercise? Your saved scores stay.")) return;
     const record = load(exercise);
-    record.answers = {};
+    record.answers = dict();
     save(exercise, record);
     restore();
     say("Your answers and ticks for this exercise were cleared.");
@@ -342,7 +414,7 @@
     );
     const tools = make("div", { class: "pb-tools", "data-pb-tools": "" }, data, status);
     if (checklist) tools.prepend(make("p", { class: "pb-actions" }, saveButton), historyBox);
-    (document.querySelector(".pb-bands") || roots[roots.length - 1]).after(tools);
+    (document.querySelector(".pb-bands") || roots.at(-1)).after(tools);
   }
 
   function init() {

@@ -70,3 +70,44 @@ def fill_every_field(page) -> dict[str, str | bool]:
 def stored(page) -> dict:
     raw = page.evaluate(f"localStorage.getItem({json.dumps(STORAGE_KEY)})")
     return json.loads(raw)
+
+
+def answers_on_screen(page) -> dict:
+    """What the inputs show, read back from the page (the inputs are the truth on screen)."""
+    return page.evaluate(
+        """() => {
+          const out = {};
+          for (const el of document.querySelectorAll('[data-pb-exercise] [data-pb-key]')) {
+            const key = el.dataset.pbKey;
+            if (el.type === 'checkbox') { if (el.checked) out[key] = true; }
+            else if (el.type === 'radio') { if (el.checked) out[key] = el.value; }
+            else if (el.value) out[key] = el.value;
+          }
+          return out;
+        }"""
+    )
+
+
+# `new Date()` answers `window.testNow` when set. (Playwright's page.clock also
+# works, but it makes Material's timers fail with console errors.)
+FAKE_TODAY = """{
+  const RealDate = Date;
+  window.Date = class extends RealDate {
+    constructor(...args) { super(...(args.length || !window.testNow ? args : [window.testNow])); }
+  };
+}"""
+
+
+def save_score_on(page, day: str) -> None:
+    page.evaluate(f"window.testNow = '{day}T10:00:00'")
+    page.get_by_role("button", name="Save today’s score").click()
+
+
+def export_file(page, tmp_path):
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export all answers").click()
+    download = info.value
+    assert download.suggested_filename.startswith("engagement-playbook-answers-")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return path

@@ -7,11 +7,15 @@ import json
 
 from browser_helpers import (
     EXERCISE,
+    FAKE_TODAY,
     SECOND,
     STORAGE_KEY,
+    answers_on_screen,
+    export_file,
     fill_every_field,
     open_exercise,
     open_page,
+    save_score_on,
     stored,
 )
 
@@ -19,22 +23,6 @@ pytest_plugins = ["sample_site"]  # the sample_url and sample_page fixtures
 
 SCORE = "[data-pb-score]"
 NOTICE = ".pb-notice"
-
-
-def answers_on_screen(page) -> dict:
-    """What the inputs show, read back from the page (the inputs are the truth on screen)."""
-    return page.evaluate(
-        """() => {
-          const out = {};
-          for (const el of document.querySelectorAll('[data-pb-exercise] [data-pb-key]')) {
-            const key = el.dataset.pbKey;
-            if (el.type === 'checkbox') { if (el.checked) out[key] = true; }
-            else if (el.type === 'radio') { if (el.checked) out[key] = el.value; }
-            else if (el.value) out[key] = el.value;
-          }
-          return out;
-        }"""
-    )
 
 
 def test_answers_survive_reload(sample_page):
@@ -147,21 +135,6 @@ def test_storage_that_cannot_be_read(browser, sample_url):
         assert page.locator(NOTICE).count() == 1
 
 
-# `new Date()` answers `window.testNow` when set. (Playwright's page.clock also
-# works, but it makes Material's timers fail with console errors.)
-FAKE_TODAY = """{
-  const RealDate = Date;
-  window.Date = class extends RealDate {
-    constructor(...args) { super(...(args.length || !window.testNow ? args : [window.testNow])); }
-  };
-}"""
-
-
-def save_score_on(page, day: str) -> None:
-    page.evaluate(f"window.testNow = '{day}T10:00:00'")
-    page.get_by_role("button", name="Save today’s score").click()
-
-
 def test_score_history_chart_list_and_delete(sample_page):
     page = sample_page
     page.add_init_script(FAKE_TODAY)
@@ -200,16 +173,6 @@ def test_score_history_chart_list_and_delete(sample_page):
     page.get_by_role("button", name="Delete the score of 2026-11-16").click()
     assert page.locator(".pb-history").is_hidden()
     assert stored(page)["history"] == []
-
-
-def export_file(page, tmp_path):
-    with page.expect_download() as info:
-        page.get_by_role("button", name="Export all answers").click()
-    download = info.value
-    assert download.suggested_filename.startswith("engagement-playbook-answers-")
-    path = tmp_path / download.suggested_filename
-    download.save_as(path)
-    return path
 
 
 def test_export_reset_import_round_trip(sample_page, tmp_path):
