@@ -178,15 +178,16 @@ def linked_ids(docs: Path) -> list[str]:
 
 def make_floor_docs(project: Path, base: Path) -> Path:
     """The docs folder plus every generated page as Markdown (``playbook generate``)."""
-    docs = base / "floor-docs"
-    shutil.copytree(project / "content", docs)
+    docs, generated = base / "floor-docs", base / "generated"
     playbook = Path(sys.executable).with_name("playbook")
     command = [str(playbook)] if playbook.exists() else [sys.executable, "-m", "playbook.cli"]
     proc = subprocess.run(
-        [*command, "generate", str(docs)], cwd=project, capture_output=True, text=True
+        [*command, "generate", str(generated)], cwd=project, capture_output=True, text=True
     )
     if proc.returncode != 0:
         raise SystemExit(f"bench: playbook generate failed:\n{proc.stdout}\n{proc.stderr}")
+    shutil.copytree(project / "content", docs)
+    shutil.copytree(generated, docs, dirs_exist_ok=True)
     return docs
 
 

@@ -43,6 +43,7 @@ ALLOWED_TAGS = frozenset(
         "th",
         "thead",
         "tr",
+        "ul",
     }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}

@@ -113,8 +113,8 @@ def test_ordinary_markdown_keeps_its_meaning():
         "<strong>strength</strong>",
         "<code>code</code>",
         '<a href="https://example.org/a?b=1" rel="noopener noreferrer">link</a>',
-        "<li>one</li>",
-        "<ol>",
+        "<ul>\n<li>one</li>",
+        "<ol>\n<li>first</li>",
         "<blockquote>",
         "a &lt; b &amp; c &gt; d",
     ):
