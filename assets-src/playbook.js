@@ -48,8 +48,12 @@
         Number.isInteger(e.score) &&
         Number.isInteger(e.max) &&
         e.score >= 0 &&
-        e.max >= 0
+        e.max >= 0 &&
+        (e.parts === undefined || (Array.isArray(e.parts) && e.parts.every(validPart)))
     );
+  /* A saved score's parts: [when, score, max], e.g. ["session", 6, 8]. */
+  const validPart = (p) =>
+    Array.isArray(p) && p.length === 3 && ["session", "follow-up"].includes(p[0]) && Number.isInteger(p[1]) && Number.isInteger(p[2]);
 
   /* Storage: records that could not be written stay in `memory`. */
   const memory = new Map();
@@ -157,9 +161,20 @@
   const bandOf = (total) =>
     bandRows().find((row) => total >= +row.dataset.pbMin && total <= +row.dataset.pbMax);
 
+  const bandLabel = (row) => text(row.querySelector(".pb-band-label") || row.cells[1]);
+
+  /* The score of each part of the checklist (in the session, after the follow-up) and
+     the total. Parts are kept apart so that a score saved at the end of the session is
+     not read as a low total. */
   function score() {
-    let total = 0;
-    for (const el of all("[data-pb-key]:checked", checklist)) total += +el.value || 0;
+    const parts = all("ul[data-pb-when]", checklist).map((list) => {
+      let got = 0;
+      let most = 0;
+      for (const item of all("[data-pb-points]", list)) most += +item.dataset.pbPoints;
+      for (const el of all("[data-pb-key]:checked", list)) got += +el.value || 0;
+      return [list.dataset.pbWhen, got, most];
+    });
+    const total = parts.reduce((sum, p) => sum + p[1], 0);
     const max = +checklist.dataset.pbMax;
     const band = bandOf(total);
     for (const row of bandRows()) {
@@ -168,12 +183,15 @@
       else row.removeAttribute("aria-current");
     }
     const out = checklist.querySelector("[data-pb-score]");
+    const split = parts.length > 1;
     out.replaceChildren(
-      make("strong", {}, `Your score: ${total} of ${max}`),
-      band ? ` · ${text(band.cells[1])}. ${text(band.cells[2])}` : ""
+      make("strong", {}, split ? `Total: ${total} of ${max}` : `Your score: ${total} of ${max}`),
+      split ? ` (in the session ${parts[0][1]} of ${parts[0][2]}, after the follow-up ${parts[1][1]} of ${parts[1][2]})` : "",
+      band ? ` · ${bandLabel(band)}. ${text(band.cells[2])}` : "",
+      split && !parts[1][1] ? " The follow-up items count once you have done the follow-up." : ""
     );
     out.hidden = false;
-    return { total, max };
+    return { total, max, parts: split ? parts : undefined };
   }
 
   function onEdit({ target: el }) {
@@ -207,7 +225,7 @@
 
   /* Saved scores, oldest first: one a day (saving again the same day replaces it), except
      that an import may bring a second score of a day from another device (see importFile). */
-  const entryKey = (e) => `${e.date} ${e.score} ${e.max}`;
+  const entryKey = (e) => `${e.date} ${e.score} ${e.max} ${JSON.stringify(e.parts || [])}`;
   const byDate = (a, b) => a.date.localeCompare(b.date);
   function keepScores(change, message) {
     const record = load(exercise);
@@ -218,10 +236,11 @@
   }
 
   function saveScore() {
-    const { total, max } = score();
+    const { total, max, parts } = score();
     const date = today();
+    const entry = parts ? { date, score: total, max, parts } : { date, score: total, max };
     keepScores(
-      (history) => [...history.filter((e) => e.date !== date), { date, score: total, max }],
+      (history) => [...history.filter((e) => e.date !== date), entry],
       `Saved your score for ${date}: ${total} of ${max}.`
     );
   }
@@ -259,6 +278,7 @@
   function drawHistory() {
     const { history } = load(exercise);
     const max = +checklist.dataset.pbMax;
+    const split = all("ul[data-pb-when]", checklist).length > 1;
     historyBox.hidden = !history.length;
     historyBox.replaceChildren();
     if (!history.length) return;
@@ -274,12 +294,17 @@
         "Delete"
       );
       remove.addEventListener("click", () => deleteScore(e));
+      const part = (when) => {
+        const p = (e.parts || []).find((x) => x[0] === when);
+        return p ? `${p[1]} of ${p[2]}` : "";
+      };
       return make(
         "tr",
         {},
         make("td", {}, e.date),
         make("td", {}, `${e.score} of ${e.max}`),
-        make("td", {}, band ? text(band.cells[1]) : ""),
+        ...(split ? [make("td", {}, part("session")), make("td", {}, part("follow-up"))] : []),
+        make("td", {}, band ? bandLabel(band) : ""),
         make("td", {}, remove)
       );
     });
@@ -290,7 +315,7 @@
         "table",
         { class: "pb-history-table" },
         make("caption", {}, "Saved scores, oldest first"),
-        make("thead", {}, make("tr", {}, ...["Date", "Score", "Band", "Delete"].map((t) => make("th", { scope: "col" }, t)))),
+        make("thead", {}, make("tr", {}, ...["Date", "Score", ...(split ? ["In the session", "After the follow-up"] : []), "Band", "Delete"].map((t) => make("th", { scope: "col" }, t)))),
         make("tbody", {}, ...rows)
       )
     );

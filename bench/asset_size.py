@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
-BUDGET = 10 * 1024  # bytes, gzipped: all of the playbook's own JS and CSS together
+BUDGET = (
+    16 * 1024
+)  # bytes, gzipped: all of the playbook's own JS and CSS together (run-sheet, split scores, planner and worksheet copies included)
 COUNTED = {".js", ".css", ".mjs"}
 # Level 6 is what common web servers and CDNs use; -9 would flatter the numbers.
 LEVEL = 6

@@ -22,16 +22,18 @@ except ImportError:  # Windows
 import click
 import jinja2
 
+from .config import CONFIG_NAME, ConfigError, Settings, find_config, load_settings
 from .generate import generate_pages, write_pages
 from .loader import display_path, find_exercise_files, load_library, parse_exercise
-from .messages import suggest_slug
+from .messages import close_matches, suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
-from .reference import published_schema
+from .reference import published_config_schema, published_schema
 from .render import describe_template_error, make_environment
-from .schema import SLUG_PATTERN, Audience, Format
+from .schema import SLUG_PATTERN
 
 SCHEMA_PATH = Path("schema/exercise.schema.json")
+CONFIG_SCHEMA_PATH = Path("schema/playbook.schema.json")
 EXERCISES = Path("exercises")
 TEMPLATES = Path("templates")
 
@@ -64,21 +66,43 @@ def main() -> None:
     """Build and check the Engagement Playbook: exercises in YAML, rendered into a site."""
 
 
+def config_option(function):  # noqa: ANN001, ANN201 - a click decorator
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help=f"The playbook's configuration: its vocabularies, required parts and licence "
+        f"(default: {CONFIG_NAME} here or in the nearest folder above).",
+    )(function)
+
+
+def _settings(path: Path | None) -> Settings:
+    """The configuration, or its problems printed and exit 1."""
+    path = path or find_config(Path.cwd())
+    try:
+        return load_settings(path, root=Path.cwd())
+    except ConfigError as error:
+        click.echo(report(error.problems), err=True)
+        sys.exit(1)
+
+
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
-    """Check exercise files (default: everything in exercises/).
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@config_option
+def validate(paths: tuple[Path, ...], config_path: Path | None) -> None:
+    """Check exercise files (default: everything in exercises/) and playbook.yml.
 
     Prints every problem in every file as path:line:col, and exits 1 if there is one.
     Inside GitHub Actions it also prints ::error annotations for the pull request.
     """
+    settings = _settings(config_path)
     wanted = list(paths) or [EXERCISES]
-    missing = [p for p in wanted if not p.exists()]
-    if missing:
-        raise click.UsageError(f"no such file or folder: {', '.join(map(str, missing))}")
+    if not paths and not EXERCISES.is_dir():
+        raise click.UsageError(f"no {EXERCISES}/ folder here: name the files to check")
     # Rules across files (unique ids, related ids) need the neighbours of a named file too.
     folders = {p if p.is_dir() else p.parent for p in wanted}
-    library = load_library(sorted(folders | set(wanted)), root=Path.cwd())
+    library = load_library(sorted(folders | set(wanted)), settings=settings, root=Path.cwd())
     selected = {display_path(p, Path.cwd()) for p in find_exercise_files(wanted)}
     problems = [p for p in library.problems if p.path in selected]
     if problems:
@@ -93,25 +117,23 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(typing.get_args(Format)),
-    default="solo",
-    show_default=True,
-    help="How many people take part.",
+    help="How people take part: one of playbook.yml's formats (default: its first).",
 )
 @click.option(
     "--audience",
     "audiences",
-    type=click.Choice(typing.get_args(Audience)),
     multiple=True,
-    help="Who it is for; repeat for several (default: seller).",
+    help="Who it is for, from playbook.yml's audiences; repeat for several (default: its first).",
 )
 @click.option("--folder", type=click.Path(path_type=Path), default=EXERCISES, show_default=True)
+@config_option
 def new(
     exercise_id: str,
     title: str | None,
-    format_: str,
+    format_: str | None,
     audiences: tuple[str, ...],
     folder: Path,
+    config_path: Path | None,
 ) -> None:
     """Start a new exercise file, exercises/EXERCISE_ID.yaml, that validates as it is.
 
@@ -126,13 +148,17 @@ def new(
         )
     if title is not None:
         title = _argument_text(title, "--title")
+    settings = _settings(config_path)
+    format_ = _one_of(format_ or next(iter(settings.formats)), settings.formats, "--format")
+    audiences = tuple(_one_of(a, settings.audiences, "--audience") for a in audiences)
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"--folder {folder} is a file, not a folder: name a folder")
     target = folder / f"{exercise_id}.yaml"
     schema_ref = os.path.relpath(SCHEMA_PATH, folder) if SCHEMA_PATH.exists() else SCHEMA_PATH
     title = title or exercise_id.replace("-", " ").capitalize()
+    fmt = settings.formats[format_]
     text = (
-        make_environment(None)
+        make_environment(settings, None)
         .get_template("new_exercise.yaml.j2")
         .render(
             id=exercise_id,
@@ -140,13 +166,19 @@ def new(
             today=dt.date.today().isoformat(),
             schema=Path(schema_ref).as_posix(),
             format=format_,
-            audiences=list(dict.fromkeys(audiences)) or ["seller"],
+            people=(
+                fmt.people.min,
+                min(fmt.people.max, max(fmt.people.min, 2 if fmt.in_pairs else 1)),
+            ),
+            audiences=list(dict.fromkeys(audiences)) or [next(iter(settings.audiences))],
         )
     )
     # What is written must validate as it is: check it first (an over-long id or title,
     # say, would not), and say what to change instead of writing a broken file. This
     # comes before any look at the disk, which a 300-character file name would upset.
-    checked = parse_exercise(text.encode(), path=target, display=target.as_posix())
+    checked = parse_exercise(
+        text.encode(), path=target, display=target.as_posix(), settings=settings
+    )
     if checked.problems:
         details = "\n".join(p.format() for p in checked.problems)
         raise click.UsageError(f"these options would make an invalid exercise:\n{details}")
@@ -179,6 +211,21 @@ def new(
         f"  3. See it:     {serve}, then open http://127.0.0.1:8000/exercises/{exercise_id}/"
     )
     click.echo(f"  4. Propose it: commit {target} and open a pull request (see CONTRIBUTING.md)")
+
+
+def suggest_close(value: str, choices: list[str]) -> str | None:
+    close = close_matches(value, choices)
+    return close[0] if close else None
+
+
+def _one_of(value: str, allowed: dict, option: str) -> str:
+    if value not in allowed:
+        close = suggest_close(value, list(allowed))
+        raise click.UsageError(
+            f"{option} '{value}' is not one of this playbook's: {', '.join(allowed)}"
+            + (f" (did you mean '{close}'?)" if close else "")
+        )
+    return value
 
 
 def _argument_text(value: str, option: str) -> str:
@@ -221,27 +268,44 @@ def _os_hint(error: OSError) -> str:
 
 @main.command()
 @click.option("--output", type=click.Path(path_type=Path), default=SCHEMA_PATH, show_default=True)
-@click.option("--check", is_flag=True, help="Exit 1 if the file is missing or out of date.")
-def schema(output: Path, check: bool) -> None:
-    """Write the JSON Schema of an exercise (for editor completion)."""
-    text = published_schema()
-    current = output.read_text(encoding="utf-8") if output.exists() else None
-    if check:
-        if current != text:
-            click.echo(f"{output} is out of date: run 'playbook schema' and commit it.", err=True)
-            sys.exit(1)
-        click.echo(f"{output} is up to date.")
-        return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {output}.")
+@click.option(
+    "--config-output",
+    type=click.Path(path_type=Path),
+    default=CONFIG_SCHEMA_PATH,
+    show_default=True,
+    help="Where the JSON Schema of playbook.yml goes.",
+)
+@click.option("--check", is_flag=True, help="Exit 1 if a file is missing or out of date.")
+@config_option
+def schema(output: Path, config_output: Path, check: bool, config_path: Path | None) -> None:
+    """Write the JSON Schemas of an exercise and of playbook.yml (for editor completion)."""
+    settings = _settings(config_path)
+    stale = False
+    for path, text in (
+        (output, published_schema(settings)),
+        (config_output, published_config_schema()),
+    ):
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if check:
+            if current != text:
+                click.echo(f"{path} is out of date: run 'playbook schema' and commit it.", err=True)
+                stale = True
+            else:
+                click.echo(f"{path} is up to date.")
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {path}.")
+    if stale:
+        sys.exit(1)
 
 
 @main.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @click.option("--exercises", type=click.Path(exists=True, path_type=Path), default=EXERCISES)
 @click.option("--templates", type=click.Path(path_type=Path), default=TEMPLATES)
-def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
+@config_option
+def generate(out_dir: Path, exercises: Path, templates: Path, config_path: Path | None) -> None:
     """Write the generated Markdown pages to OUT_DIR (for engines other than MkDocs).
 
     OUT_DIR must be new, empty, or a folder this command wrote before: it never writes
@@ -258,12 +322,13 @@ def generate(out_dir: Path, exercises: Path, templates: Path) -> None:
             f"{out_dir} is not a folder written by playbook generate; "
             "choose a new or empty folder, or remove it yourself"
         )
-    library = load_library([exercises], root=Path.cwd())
+    settings = _settings(config_path)
+    library = load_library([exercises], settings=settings, root=Path.cwd())
     if not library.ok:
         click.echo(report(library.problems), err=True)
         sys.exit(1)
     try:
-        pages = generate_pages(library.exercises, make_environment(templates))
+        pages = generate_pages(library.exercises, make_environment(settings, templates))
     except jinja2.TemplateError as error:
         click.echo(describe_template_error(error, Path.cwd()), err=True)
         sys.exit(1)

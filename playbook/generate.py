@@ -1,4 +1,5 @@
-"""Exercises → Markdown pages (exercise pages and catalog pages).
+"""Exercises → Markdown pages (exercise pages, catalog pages, reference pages) and the
+small files other steps read (the redirect pages of old addresses, a manifest).
 
 Nothing here imports MkDocs: the pages are plain Markdown with YAML front matter,
 so any engine that reads a folder of Markdown can build them (``playbook generate``
@@ -8,9 +9,11 @@ writes them to disk; the MkDocs plugin hands them over in memory).
 from __future__ import annotations
 
 import bisect
+import json
+import posixpath
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from operator import is_
 from pathlib import Path, PurePosixPath
 
@@ -18,20 +21,19 @@ import jinja2
 import yaml
 from markupsafe import Markup, escape
 
-from .reference import (
-    PUBLISHED_SCHEMA_PATH,
-    REFERENCE_PATH,
-    published_schema,
-    reference_markdown,
-)
-from .render import slug_title
-from .schema import AUDIENCE_LABELS, FORMAT_LABELS, Exercise
+from .config import Settings
+from .reference import reference_pages
+from .rules import band_needs_follow_up
+from .schema import Exercise
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 EXERCISES_DIR = "exercises"
 THEMES_DIR = "themes"
 AUDIENCES_DIR = "audiences"
+LEVELS_PATH = "levels.md"
+# What later steps (playbook pdf) read instead of the built HTML: one entry a page.
+MANIFEST_PATH = "playbook-manifest.json"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Page:
     path: str
     content: str
     exercise_id: str | None = None
+    in_nav: bool = False
 
 
 @dataclass
@@ -54,17 +57,12 @@ class RenderCache:
     see ``keep_for``.
     """
 
-    pages: dict[str, tuple[Exercise, tuple, str]]
-    cards: dict[str, dict[str, tuple[Exercise, Markup]]]  # by link prefix, then by id
-    card_lists: dict[str, tuple[list[Exercise], Markup]]  # by page
-
-    def __init__(self) -> None:
-        self.pages = {}
-        self.cards = {}
-        self.card_lists = {}
-        self.key: object = None
-        self.hits = 0
-        self.misses = 0
+    pages: dict[str, tuple[Exercise, tuple, str]] = field(default_factory=dict)
+    cards: dict[str, dict[str, tuple[Exercise, Markup]]] = field(default_factory=dict)
+    card_lists: dict[str, tuple[list[Exercise], Markup]] = field(default_factory=dict)
+    key: object = None
+    hits: int = 0
+    misses: int = 0
 
     def keep_for(self, key: object) -> None:
         """Forget everything rendered if it was rendered with another ``key`` (e.g. the
@@ -77,7 +75,15 @@ class RenderCache:
 
 
 def exercise_path(exercise_id: str) -> str:
+    """The one place that says where an exercise's page is (relative to the docs)."""
     return f"{EXERCISES_DIR}/{exercise_id}.md"
+
+
+def exercise_url(exercise_id: str, use_directory_urls: bool = True) -> str:
+    """The address of an exercise's page, relative to the site's root."""
+    if use_directory_urls:
+        return f"{EXERCISES_DIR}/{exercise_id}/"
+    return f"{EXERCISES_DIR}/{exercise_id}.html"
 
 
 def generate_pages(
@@ -85,13 +91,18 @@ def generate_pages(
     env: jinja2.Environment,
     *,
     cache: RenderCache | None = None,
+    use_directory_urls: bool = True,
 ) -> list[Page]:
+    settings: Settings = env.globals["playbook"]
     exercises = sorted(exercises, key=lambda ex: ex.title.lower())
     by_id = {ex.id: ex for ex in exercises}
     pages = [_exercise_page(ex, by_id, env, cache) for ex in exercises]
-    pages += _catalog_pages(exercises, env, cache)
-    pages.append(Page(REFERENCE_PATH, reference_markdown()))
-    pages.append(Page(PUBLISHED_SCHEMA_PATH, published_schema()))
+    pages += _catalog_pages(exercises, env, settings, cache)
+    if settings.config.difficulties:
+        pages.append(_levels_page(env))
+    pages += [Page(path, text) for path, text in reference_pages(settings)]
+    pages += _redirect_pages(exercises, use_directory_urls)
+    pages.append(Page(MANIFEST_PATH, manifest(exercises, settings, use_directory_urls)))
     return pages
 
 
@@ -105,12 +116,13 @@ def _exercise_page(
             cache.hits += 1
             return Page(exercise_path(ex.id), hit[2], ex.id)
         cache.misses += 1
+    settings: Settings = env.globals["playbook"]
     # MkDocs renders theme templates without autoescaping, so the values the theme
     # prints (<title>, meta description, nav) are escaped here, once.
     front = {
         "title": str(escape(ex.title)),
         "description": str(escape(ex.summary)),
-        "tags": [slug_title(t) for t in ex.themes],
+        "tags": [settings.theme_label(t) for t in ex.themes],
         "playbook_exercise": ex.id,
     }
     content = env.get_template("exercise.md.j2").render(
@@ -119,14 +131,65 @@ def _exercise_page(
         related=[{"id": rid, "title": title} for rid, title in related],
         themes_dir=f"../{THEMES_DIR}",
         audiences_dir=f"../{AUDIENCES_DIR}",
+        levels_link=f"../{LEVELS_PATH}",
+        people=settings.people(ex),
+        needs_follow_up=band_needs_follow_up(ex) if ex.checklist else [],
     )
     if cache is not None:
         cache.pages[ex.id] = (ex, related, content)
     return Page(exercise_path(ex.id), content, ex.id)
 
 
+class _Catalog:
+    """Renders the catalog pages, each card once and reused on every page."""
+
+    def __init__(self, env: jinja2.Environment, cache: RenderCache | None) -> None:
+        self.env = env
+        self.cards = cache.cards if cache is not None else {}
+        self.card_lists = cache.card_lists if cache is not None else {}
+
+    def render(self, path: str, template: str, **context) -> Page:
+        up = "../" * (len(PurePosixPath(path).parts) - 1)
+
+        def exercise_link(ex: Exercise) -> str:
+            return f"{up}{exercise_path(ex.id)}"
+
+        text = self.env.get_template(template).render(
+            exercise_link=exercise_link,
+            card_list=lambda exercises: self._card_list(path, up, exercise_link, exercises),
+            theme_link=lambda t: f"{up}{THEMES_DIR}/{t}.md",
+            audience_link=lambda a: f"{up}{AUDIENCES_DIR}/{a}.md",
+            catalog_link=f"{up}{EXERCISES_DIR}/index.md",
+            levels_link=f"{up}{LEVELS_PATH}",
+            **context,
+        )
+        return Page(path, text, in_nav=path.endswith("/index.md"))
+
+    def _card_list(
+        self, path: str, up: str, link: Callable[[Exercise], str], exercises: list[Exercise]
+    ) -> Markup:
+        last = self.card_lists.get(path)
+        if last and len(last[0]) == len(exercises) and all(map(is_, last[0], exercises)):
+            return last[1]
+        cards = self.cards.setdefault(up, {})
+        settings = self.env.globals["playbook"]
+        texts = []
+        for ex in exercises:
+            hit = cards.get(ex.id)
+            if hit is None or hit[0] is not ex:
+                card = self.env.get_template("_card.md.j2")
+                text = card.render(ex=ex, exercise_link=link, people=settings.people(ex))
+                hit = cards[ex.id] = (ex, Markup(text))
+            texts.append(hit[1])
+        self.card_lists[path] = (list(exercises), Markup("".join(texts)))
+        return self.card_lists[path][1]
+
+
 def _catalog_pages(
-    exercises: list[Exercise], env: jinja2.Environment, cache: RenderCache | None = None
+    exercises: list[Exercise],
+    env: jinja2.Environment,
+    settings: Settings,
+    cache: RenderCache | None = None,
 ) -> list[Page]:
     by_theme: dict[str, list[Exercise]] = defaultdict(list)
     by_audience: dict[str, list[Exercise]] = defaultdict(list)
@@ -136,110 +199,136 @@ def _catalog_pages(
         for audience in ex.audiences:
             by_audience[audience].append(ex)
     themes = sorted(by_theme)
-    audiences = [a for a in AUDIENCE_LABELS if a in by_audience]
-
-    all_cards = cache.cards if cache is not None else {}
-    card_lists = cache.card_lists if cache is not None else {}
-
-    def render(path: str, template: str, **context) -> Page:
-        depth = len(PurePosixPath(path).parts) - 1
-        up = "../" * depth
-
-        def exercise_link(ex: Exercise) -> str:
-            return f"{up}{exercise_path(ex.id)}"
-
-        def card_list(exercises: list[Exercise]) -> Markup:
-            """The exercises' cards; each is rendered once and reused on every page."""
-            last = card_lists.get(path)
-            if last and len(last[0]) == len(exercises) and all(map(is_, last[0], exercises)):
-                return last[1]
-            cards = all_cards.setdefault(up, {})
-            texts = []
-            for ex in exercises:
-                hit = cards.get(ex.id)
-                if hit is None or hit[0] is not ex:
-                    card = env.get_template("_card.md.j2")
-                    text = card.render(ex=ex, exercise_link=exercise_link)
-                    hit = cards[ex.id] = (ex, Markup(text))
-                texts.append(hit[1])
-            card_lists[path] = (list(exercises), Markup("".join(texts)))
-            return card_lists[path][1]
-
-        text = env.get_template(template).render(
-            exercise_link=exercise_link,
-            card_list=card_list,
-            theme_link=lambda t: f"{up}{THEMES_DIR}/{t}.md",
-            audience_link=lambda a: f"{up}{AUDIENCES_DIR}/{a}.md",
-            catalog_link=f"{up}{EXERCISES_DIR}/index.md",
-            **context,
-        )
-        return Page(path, text)
-
+    audiences = [a for a in settings.audiences if a in by_audience]
+    catalog = _Catalog(env, cache)
     pages = [
-        render(
+        catalog.render(
             f"{EXERCISES_DIR}/index.md",
             "catalog.md.j2",
             exercises=exercises,
             themes=themes,
             audiences=audiences,
-            **catalog_filters(exercises),
-            front_matter=_front_matter({"title": "All exercises"}),
+            **catalog_filters(exercises, settings),
+            front_matter=_front_matter({"title": f"All {settings.config.words.exercises}"}),
         ),
-        render(
-            f"{THEMES_DIR}/index.md",
-            "groups.md.j2",
-            kind="theme",
-            groups=[(t, slug_title(t), by_theme[t]) for t in themes],
-            front_matter=_front_matter({"title": "Exercises by theme"}),
-        ),
-        render(
-            f"{AUDIENCES_DIR}/index.md",
-            "groups.md.j2",
-            kind="audience",
-            groups=[(a, AUDIENCE_LABELS[a], by_audience[a]) for a in audiences],
-            front_matter=_front_matter({"title": "Exercises by audience"}),
+        _group_index(catalog, THEMES_DIR, "theme", themes, by_theme, settings.theme_label),
+        _group_index(
+            catalog,
+            AUDIENCES_DIR,
+            "audience",
+            audiences,
+            by_audience,
+            lambda a: settings.audiences[a].label,
         ),
     ]
     for theme in themes:
+        label = settings.theme_label(theme)
         pages.append(
-            render(
-                f"{THEMES_DIR}/{theme}.md",
-                "group.md.j2",
-                heading=slug_title(theme),
-                kind="theme",
-                exercises=by_theme[theme],
-                front_matter=_front_matter({"title": f"Theme: {slug_title(theme)}"}),
-            )
+            _group(catalog, THEMES_DIR, theme, "theme", label, by_theme, f"Theme: {label}")
         )
     for audience in audiences:
-        label = AUDIENCE_LABELS[audience]
+        label = settings.audiences[audience].label
+        title = f"For {label[:1].lower() + label[1:]}"
         pages.append(
-            render(
-                f"{AUDIENCES_DIR}/{audience}.md",
-                "group.md.j2",
-                heading=label,
-                kind="audience",
-                exercises=by_audience[audience],
-                front_matter=_front_matter({"title": f"For {label.lower()}"}),
-            )
+            _group(catalog, AUDIENCES_DIR, audience, "audience", label, by_audience, title)
         )
     return pages
 
 
-TIME_LIMITS = (15, 30, 45, 60, 90, 120, 240)
+def _group_index(catalog, folder, kind, slugs, groups, label) -> Page:  # noqa: ANN001
+    return catalog.render(
+        f"{folder}/index.md",
+        "groups.md.j2",
+        kind=kind,
+        groups=[(s, label(s), groups[s]) for s in slugs],
+        front_matter=_front_matter({"title": f"By {kind}"}),
+    )
 
 
-def catalog_filters(exercises: list[Exercise]) -> dict:
-    """Choices for the catalog's filters: the formats in use, and the time limits
-    (minutes, how many exercises fit) that each narrow the list a little further."""
-    used = {ex.format for ex in exercises}
-    minutes = sorted(ex.minutes for ex in exercises)
+def _group(catalog, folder, slug, kind, label, groups, title) -> Page:  # noqa: ANN001
+    return catalog.render(
+        f"{folder}/{slug}.md",
+        "group.md.j2",
+        heading=label,
+        kind=kind,
+        exercises=groups[slug],
+        front_matter=_front_matter({"title": title}),
+    )
+
+
+def _levels_page(env: jinja2.Environment) -> Page:
+    text = env.get_template("levels.md.j2").render(
+        front_matter=_front_matter({"title": "Difficulty levels"})
+    )
+    return Page(LEVELS_PATH, text)
+
+
+TIME_LIMITS = (5, 10, 15, 30, 45, 60, 90, 120, 240, 480)
+GROUP_SIZES = (1, 2, 3, 4, 6, 8, 12, 20)
+
+
+def catalog_filters(exercises: list[Exercise], settings: Settings) -> dict:
+    """Choices for the catalog's filters: the formats and levels in use, the time limits
+    (minutes, how many exercises fit) that each narrow the list a little further, and
+    the group sizes some exercise fits."""
+    used = {f for ex in exercises for f in ex.formats}
+    levels = {ex.difficulty for ex in exercises}
+    minutes = sorted(ex.session.minutes.low for ex in exercises if not ex.session.minutes.varies)
     limits: list[tuple[int, int]] = []
     for limit in TIME_LIMITS:
         fitting = bisect.bisect_right(minutes, limit)
-        if fitting and (not limits or fitting > limits[-1][1]) and fitting < len(minutes):
+        if fitting and (not limits or fitting > limits[-1][1]) and fitting < len(exercises):
             limits.append((limit, fitting))
-    return {"formats": [f for f in FORMAT_LABELS if f in used], "time_limits": limits}
+    ranges = [settings.people(ex) for ex in exercises]
+    sizes = [n for n in GROUP_SIZES if any(low <= n <= high for low, high in ranges)]
+    return {
+        "formats": [f for f in settings.formats if f in used],
+        "difficulties": [d for d in settings.difficulties if d in levels],
+        "time_limits": limits,
+        "group_sizes": sizes if len(sizes) > 1 else [],
+    }
+
+
+def _redirect_pages(exercises: list[Exercise], use_directory_urls: bool) -> list[Page]:
+    """A small page at each old address (``aliases``) that sends the reader on."""
+    env = _redirect_env()
+    pages = []
+    for ex in exercises:
+        target = exercise_url(ex.id, use_directory_urls)
+        for alias in ex.aliases:
+            path = alias if alias.endswith(".html") else f"{alias}index.html"
+            here = posixpath.dirname(path) or "."
+            url = posixpath.relpath(target, here) + ("/" if target.endswith("/") else "")
+            pages.append(Page(path, env.render(url=url, title=ex.title)))
+    return pages
+
+
+def _redirect_env() -> jinja2.Template:
+    return jinja2.Environment(autoescape=True).from_string(
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>{{ title }}</title>\n"
+        '<link rel="canonical" href="{{ url }}">\n'
+        '<meta http-equiv="refresh" content="0; url={{ url }}">\n'
+        '<meta name="robots" content="noindex">\n</head>\n<body>\n'
+        '<p>This page has moved to <a href="{{ url }}">{{ title }}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def manifest(exercises: list[Exercise], settings: Settings, use_directory_urls: bool) -> str:
+    """What later steps need to know about each exercise page, as JSON."""
+    entries = [
+        {
+            "id": ex.id,
+            "title": ex.title,
+            "url": exercise_url(ex.id, use_directory_urls),
+            "formats": list(ex.formats),
+            "audiences": ex.audiences,
+            "worksheet": ex.worksheet is not None,
+        }
+        for ex in exercises
+    ]
+    return json.dumps({"version": 1, "exercises": entries}, ensure_ascii=False, indent=1) + "\n"
 
 
 def _front_matter(data: dict) -> Markup:

@@ -14,17 +14,21 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable
+import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from . import messages
+from . import messages, rules
 from .problems import Problem
 from .schema import FIELD_TYPES, Exercise
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 try:
     _BaseLoader = yaml.CSafeLoader
@@ -202,6 +206,8 @@ class LoadedFile:
     stamp: tuple[int, int] | None = None
     # The id as written, when the YAML could be read (even if the exercise is invalid).
     raw_id: str | None = None
+    # The configuration it was checked with (a cached file is checked again under another).
+    settings: Any = None
 
 
 @dataclass
@@ -264,21 +270,32 @@ def _listing(folder: Path) -> list[Path]:
 
 
 def load_library(
-    paths: Iterable[Path], *, root: Path | None = None, cache: Cache | None = None
+    paths: Iterable[Path],
+    *,
+    settings: Settings,
+    root: Path | None = None,
+    cache: Cache | None = None,
 ) -> Library:
     """Load and check every exercise file, then the rules that span files.
 
     ``root`` makes the paths in messages relative (as a pull request shows them).
     """
-    files = [load_file(path, root=root, cache=cache) for path in find_exercise_files(paths)]
+    files = [
+        load_file(path, settings=settings, root=root, cache=cache)
+        for path in find_exercise_files(paths)
+    ]
     problems = [p for f in files for p in f.problems]
     problems += check_library(files)
     return Library(files=files, problems=sorted(problems))
 
 
-def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = None) -> LoadedFile:
+def load_file(
+    path: Path, *, settings: Settings, root: Path | None = None, cache: Cache | None = None
+) -> LoadedFile:
     """Read one file (only a regular file inside the repository, at most MAX_BYTES)."""
     hit = cache.get(path) if cache is not None else None
+    if hit is not None and hit.settings is not settings:
+        hit = None  # read with another configuration
     try:
         info = os.lstat(path)
         target: str | Path = path
@@ -334,7 +351,9 @@ def load_file(path: Path, *, root: Path | None = None, cache: Cache | None = Non
     if hit is not None and hit.digest == digest:
         hit.stamp = _trusted(stamp)
         return hit
-    loaded = parse_exercise(data, path=path, display=display_path(path, root), digest=digest)
+    loaded = parse_exercise(
+        data, path=path, display=display_path(path, root), settings=settings, digest=digest
+    )
     loaded.stamp = _trusted(stamp)
     if cache is not None:
         cache[path] = loaded
@@ -417,146 +436,200 @@ def _trusted(stamp: tuple[int, int]) -> tuple[int, int] | None:
     return stamp if time.time_ns() - stamp[0] > 1_000_000_000 else None
 
 
-def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -> LoadedFile:
+@dataclass
+class Parsed:
+    """A YAML document read: its text, its node tree and its plain data."""
+
+    text: str
+    root: yaml.Node
+    data: Any
+
+
+def parse_exercise(
+    data: bytes, *, path: Path, display: str, settings: Settings, digest: str = ""
+) -> LoadedFile:
     """Bytes of one file → a LoadedFile holding an Exercise or its problems."""
+    loaded = LoadedFile(path, display, digest, None, settings=settings)
+    parsed = read_document(data, display, loaded.problems, what=_EXERCISE_WORDS)
+    if parsed is None:
+        loaded.text = _decoded(data)
+        return loaded
+    loaded.text = parsed.text
+    if isinstance(parsed.data, dict) and isinstance(parsed.data.get("id"), str):
+        loaded.raw_id = parsed.data["id"]
+    exercise = validate_document(parsed, settings.model, display, loaded.problems)
+    if exercise is None:
+        return loaded
+    for loc, message, hint in rules.exercise_rules(exercise, settings):
+        loaded.problems.append(_problem_at(display, parsed, loc, message, hint))
+    if not loaded.problems:
+        loaded.exercise = exercise
+    return loaded
+
+
+def _decoded(data: bytes) -> str | None:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        byte = data[error.start : error.start + 1].hex().upper()
-        return LoadedFile(
-            path,
-            display,
-            digest,
-            None,
-            problems=[
-                Problem(
-                    display,
-                    line,
-                    column,
-                    "",
-                    f"this file is not UTF-8 text: byte 0x{byte} cannot be read",
-                    "save the file with UTF-8 encoding (most editors offer it under "
-                    "'Save with encoding' or in the status bar)",
-                )
-            ],
-        )
-    loaded = LoadedFile(path, display, digest, text)
-    if len(data) > MAX_BYTES:
-        loaded.problems.append(Problem(display, 1, 1, "", *_too_large(len(data))))
-        return loaded
-    brackets = text.count("[") + text.count("{")
-    if brackets > MAX_BRACKETS:
-        loaded.problems.append(
-            Problem(
-                display,
-                1,
-                1,
-                "",
-                f"this file has more than {MAX_BRACKETS} '[' and '{{' characters; "
-                "exercises never need that many",
-                "write lists as '- item' lines",
-            )
-        )
-        return loaded
-    if (deep := _too_deep(text, brackets)) is not None:
-        loaded.problems.append(
-            Problem(
-                display,
-                deep.line + 1,
-                deep.column + 1,
-                "",
-                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
-                "an exercise needs only a few levels",
-                "each '- ', '? ' or bracket opens a level: put each item on its own line",
-            )
-        )
-        return loaded
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+# What an empty file or a top-level list is told it should hold.
+_EXERCISE_WORDS = ("an exercise (a mapping with id, title, summary, …)", "playbook new <id>")
+
+
+def read_document(
+    data: bytes, display: str, problems: list[Problem], *, what: tuple[str, str]
+) -> Parsed | None:
+    """Bytes → text → node tree → plain data; on any problem, append it and return None.
+
+    ``what`` names what the file should hold and the command that starts one, for the
+    messages about an empty file."""
+    text = _decode(data, display, problems)
+    if text is None or not _within_limits(data, text, display, problems):
+        return None
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        if root is None:
-            loaded.problems.append(
-                Problem(
-                    display,
-                    1,
-                    1,
-                    "",
-                    "this file is empty; expected an exercise "
-                    "(a mapping with id, title, summary, …)",
-                    "run 'playbook new <id>' to start from a complete example",
-                )
-            )
-            return loaded
-        if not isinstance(root, yaml.MappingNode):
-            kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-            loaded.problems.append(
-                Problem(
-                    display,
-                    root.start_mark.line + 1,
-                    root.start_mark.column + 1,
-                    "",
-                    f"expected a mapping of keys (id: …, title: …) at the top level, found {kind}",
-                    "remove the leading '- ' or write the exercise as 'key: value' lines",
-                )
-            )
-            return loaded
-        try:
-            raw = loader.construct_plain(root)
-        except _Unusual:
-            if (alias := _find_alias(root)) is not None:
-                raise _AliasUsed(alias) from None
-            loader.duplicates.clear()
-            raw = loader.construct_document(root)
-        if isinstance(raw, dict) and isinstance(raw.get("id"), str):
-            loaded.raw_id = raw["id"]
+        if not _is_mapping(root, display, problems, what):
+            return None
+        data = _construct(loader, root)
+        problems.extend(_duplicates(loader, root, display))
+        return Parsed(text, root, data)
     except _AliasUsed as used:
-        mark = used.node.start_mark
-        loaded.problems.append(
-            Problem(
+        problems.append(
+            _at_mark(
                 display,
-                mark.line + 1,
-                mark.column + 1,
-                "",
-                "a list or mapping is repeated through an alias (*name); exercise files "
+                used.node.start_mark,
+                "a list or mapping is repeated through an alias (*name); these files "
                 "do not use anchors and aliases",
                 "write the repeated part out in full",
             )
         )
-        return loaded
     except RecursionError:
-        loaded.problems.append(
+        problems.append(
             Problem(
                 display,
                 1,
                 1,
                 "",
                 "this file is nested too deeply to read",
-                "exercises need only a few levels of indentation",
+                "these files need only a few levels of indentation",
             )
         )
-        return loaded
     except _BadValue as error:
         problem = messages.yaml_error(display, error, text)
-        key = _path_to(root, error.node) or ""
-        loaded.problems.append(dataclasses.replace(problem, key=key))
-        return loaded
+        problems.append(dataclasses.replace(problem, key=_path_to(root, error.node) or ""))
     except yaml.MarkedYAMLError as error:
-        loaded.problems.append(messages.yaml_error(display, error, text))
-        return loaded
+        problems.append(messages.yaml_error(display, error, text))
     except yaml.reader.ReaderError as error:  # a character YAML does not allow
-        loaded.problems.append(messages.reader_error(display, error, text))
-        return loaded
+        problems.append(messages.reader_error(display, error, text))
     except yaml.YAMLError as error:  # unmarked: rare, but never a traceback
-        loaded.problems.append(Problem(display, 1, 1, "", f"cannot read YAML: {error}"))
-        return loaded
+        problems.append(Problem(display, 1, 1, "", f"cannot read YAML: {error}"))
     finally:
         loader.dispose()
+    return None
 
+
+def _decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        byte = data[error.start : error.start + 1].hex().upper()
+        problems.append(
+            Problem(
+                display,
+                line,
+                column,
+                "",
+                f"this file is not UTF-8 text: byte 0x{byte} cannot be read",
+                "save the file with UTF-8 encoding (most editors offer it under "
+                "'Save with encoding' or in the status bar)",
+            )
+        )
+        return None
+
+
+def _within_limits(data: bytes, text: str, display: str, problems: list[Problem]) -> bool:
+    """Size, brackets and nesting, checked before libyaml sees the text."""
+    if len(data) > MAX_BYTES:
+        problems.append(Problem(display, 1, 1, "", *_too_large(len(data))))
+        return False
+    brackets = text.count("[") + text.count("{")
+    if brackets > MAX_BRACKETS:
+        problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"this file has more than {MAX_BRACKETS} '[' and '{{' characters; "
+                "these files never need that many",
+                "write lists as '- item' lines",
+            )
+        )
+        return False
+    if (deep := _too_deep(text, brackets)) is not None:
+        problems.append(
+            _at_mark(
+                display,
+                deep,
+                f"lists and mappings are nested more than {MAX_DEPTH} levels deep here; "
+                "these files need only a few levels",
+                "each '- ', '? ' or bracket opens a level: put each item on its own line",
+            )
+        )
+        return False
+    return True
+
+
+def _is_mapping(
+    root: yaml.Node | None, display: str, problems: list[Problem], what: tuple[str, str]
+) -> bool:
+    expected, command = what
+    if root is None:
+        problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                "",
+                f"this file is empty; expected {expected}",
+                f"run '{command}' to start from a complete example",
+            )
+        )
+        return False
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        problems.append(
+            _at_mark(
+                display,
+                root.start_mark,
+                f"expected a mapping of keys (id: …, title: …) at the top level, found {kind}",
+                "remove the leading '- ' or write the file as 'key: value' lines",
+            )
+        )
+        return False
+    return True
+
+
+def _construct(loader: _Loader, root: yaml.Node) -> Any:
+    try:
+        return loader.construct_plain(root)
+    except _Unusual:
+        if (alias := _find_alias(root)) is not None:
+            raise _AliasUsed(alias) from None
+        loader.duplicates.clear()
+        return loader.construct_document(root)
+
+
+def _duplicates(loader: _Loader, root: yaml.Node, display: str) -> list[Problem]:
+    problems = []
     for mapping, key_node, first in loader.duplicates:
         key_path = _path_to(root, mapping) or ""
-        loaded.problems.append(
+        problems.append(
             Problem(
                 display,
                 key_node.start_mark.line + 1,
@@ -567,20 +640,60 @@ def parse_exercise(data: bytes, *, path: Path, display: str, digest: str = "") -
                 "delete one of the two, or merge them",
             )
         )
+    return problems
 
+
+def _at_mark(display: str, mark: yaml.Mark, message: str, hint: str) -> Problem:
+    return Problem(display, mark.line + 1, mark.column + 1, "", message, hint)
+
+
+M = typing.TypeVar("M", bound=BaseModel)
+
+
+def validate_document(
+    parsed: Parsed, model: type[M], display: str, problems: list[Problem]
+) -> M | None:
+    """The plain data checked against ``model``; every problem appended, placed."""
     try:
-        exercise = Exercise.model_validate(raw)
+        return model.model_validate(parsed.data)
     except ValidationError as error:
-        details = _without_echoes(error.errors(include_url=False))
+        details = _without_echoes(error.errors(include_url=False), model)
         for detail in details:
-            loaded.problems.append(_problem_from_pydantic(display, text, root, detail))
-        return loaded
+            problems.extend(_problems_from_pydantic(display, parsed, model, detail))
+        return None
 
-    for loc, message, hint in messages.exercise_rules(exercise):
-        loaded.problems.append(_problem_at(display, root, loc, message, hint))
-    if not loaded.problems:
-        loaded.exercise = exercise
-    return loaded
+
+def load_config_file(path: Path, *, root: Path | None = None) -> tuple[Any, list[Problem]]:
+    """A playbook's configuration file → (PlaybookConfig or None, problems)."""
+    from .config import PlaybookConfig
+
+    display = display_path(path, root)
+    problems: list[Problem] = []
+    try:
+        data, _ = _read_bounded(path)
+    except OSError as error:
+        hint = "create it: the project's playbook.yml is an example"
+        return None, [
+            Problem(
+                display,
+                0,
+                0,
+                "",
+                f"cannot read the playbook's configuration: {error.strerror or error}",
+                hint,
+            )
+        ]
+    parsed = read_document(data, display, problems, what=_CONFIG_WORDS)
+    if parsed is None:
+        return None, problems
+    config = validate_document(parsed, PlaybookConfig, display, problems)
+    if config is not None:
+        for loc, message, hint in rules.config_rules(config):
+            problems.append(_problem_at(display, parsed, loc, message, hint))
+    return (config if not problems else None), sorted(problems)
+
+
+_CONFIG_WORDS = ("a playbook configuration (licence, audiences, formats, …)", "playbook init")
 
 
 def _too_deep(text: str, brackets: int) -> yaml.Mark | None:
@@ -628,22 +741,50 @@ def _too_deep(text: str, brackets: int) -> yaml.Mark | None:
     return None
 
 
-def _without_echoes(details: list[dict]) -> list[dict]:
+def _without_echoes(details: list[dict], model: type[BaseModel]) -> list[dict]:
     """Drop "key X is missing" when an unknown key beside it is a misspelling of X:
     one mistake, one message (the one at the misspelled key, with "did you mean")."""
     misspelled = set()
     for d in details:
         if d["type"] == "extra_forbidden":
             parent = tuple(d["loc"][:-1])
-            for close in messages.close_matches(str(d["loc"][-1]), messages.allowed_keys(parent)):
+            allowed = messages.allowed_keys(parent, model)
+            for close in messages.close_matches(str(d["loc"][-1]), allowed):
                 misspelled.add((*parent, close))
-    return [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in misspelled)]
+    details = [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in misspelled)]
+    return _one_per_union(details)
+
+
+def _one_per_union(details: list[dict]) -> list[dict]:
+    """A value that fits none of a union's members (``format: one`` or ``[one, two]``)
+    gets one message, from the member of its own kind: text is not told it is not a list."""
+    by_place: dict[tuple, list[dict]] = {}
+    for d in details:
+        place = tuple(p for p in d["loc"] if not messages.is_union_tag(p))
+        by_place.setdefault(place[: _tag_depth(d["loc"])], []).append(d)
+    kept = []
+    for group in by_place.values():
+        if len(group) > 1:
+            fitting = [d for d in group if d["type"] not in _WRONG_KIND]
+            group = fitting or group[:1]
+        kept += group
+    return kept
+
+
+_WRONG_KIND = {"list_type", "model_type", "dict_type", "string_type", "int_type"}
+
+
+def _tag_depth(loc: tuple) -> int:
+    """How far a location runs before its first union tag (all of it when it has none)."""
+    for index, part in enumerate(loc):
+        if messages.is_union_tag(part):
+            return index
+    return len(loc) + 1
 
 
 def check_library(files: list[LoadedFile]) -> list[Problem]:
-    """Rules across files: file names match ids, ids are unique, related ids exist."""
-    problems: list[Problem] = []
-    first_seen: dict[str, LoadedFile] = {}
+    """Rules across files: file names match ids, ids are unique, related ids and links
+    to other exercises exist, old addresses (aliases) are claimed once."""
     # Files whose name matches their id come first, so that a copied file that kept
     # its original's id is the one told about the duplicate.
     valid = sorted(
@@ -656,108 +797,115 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
     known_ids = {f.exercise.id for f in valid} | {
         f.raw_id or f.path.name.rsplit(".", 1)[0] for f in files if f.exercise is None
     }
+    problems: list[Problem] = []
+    first_seen: dict[str, LoadedFile] = {}
+    aliases: dict[str, LoadedFile] = {}
     for loaded in valid:
-        ex = loaded.exercise
-        assert ex is not None
-        stem = loaded.path.name.rsplit(".", 1)[0]
-        if stem != ex.id:
-            problems.append(
-                _located(
-                    loaded,
-                    ("id",),
-                    f"the file is named '{loaded.path.name}' but the id is '{ex.id}'",
-                    f"rename the file to '{ex.id}{loaded.path.suffix}', or set 'id: {stem}'",
-                )
-            )
-        if (first := first_seen.get(ex.id)) is not None:
-            where = _located(first, ("id",), "", "")
-            problems.append(
-                _located(
-                    loaded,
-                    ("id",),
-                    f"id '{ex.id}' is already used by {where.path}:{where.line}",
-                    "ids must be unique: choose another id and rename the file to match",
-                )
-            )
-        else:
-            first_seen[ex.id] = loaded
-        for index, other in enumerate(ex.related):
-            if other == ex.id:
-                problems.append(
-                    _located(
-                        loaded,
-                        ("related", index),
-                        "an exercise cannot be related to itself",
-                        "remove this id",
-                    )
-                )
-            elif other not in known_ids:
-                problems.append(
-                    _located(
-                        loaded,
-                        ("related", index),
-                        f"no exercise has the id '{other}'",
-                        messages.did_you_mean(other, sorted(known_ids))
-                        or "use the id of an existing file in exercises/ (its name without .yaml)",
-                    )
-                )
+        found = list(rules.file_rules(loaded.exercise, loaded.path, known_ids))
+        found += _claimed_once(loaded, first_seen, aliases, known_ids)
+        problems += [_located(loaded, *f) for f in found]
     return problems
 
 
-def _located(loaded: LoadedFile, loc: tuple, message: str, hint: str) -> Problem:
+def _claimed_once(
+    loaded: LoadedFile,
+    first_seen: dict[str, LoadedFile],
+    aliases: dict[str, LoadedFile],
+    known_ids: set[str],
+) -> Iterator[tuple]:
+    """Ids and old addresses that another file claimed first."""
+    ex = loaded.exercise
+    assert ex is not None
+    if (first := first_seen.get(ex.id)) is not None:
+        where = _located(first, ("id",), "", "")
+        yield (
+            ("id",),
+            f"id '{ex.id}' is already used by {where.path}:{where.line}",
+            "ids must be unique: choose another id and rename the file to match",
+        )
+    else:
+        first_seen[ex.id] = loaded
+    for index, alias in enumerate(ex.aliases):
+        if (other := aliases.get(alias)) is not None and other is not loaded:
+            yield (
+                ("aliases", index),
+                f"the old address '{alias}' is already claimed by {other.display}",
+                "keep it in one exercise only",
+            )
+        elif alias.rstrip("/") in {f"exercises/{i}" for i in known_ids}:
+            yield (
+                ("aliases", index),
+                f"'{alias}' is the address of an exercise",
+                "an alias is an old address no page uses any more: remove it",
+            )
+        aliases.setdefault(alias, loaded)
+
+
+def _located(
+    loaded: LoadedFile, loc: tuple, message: str, hint: str, offset: int | None = None
+) -> Problem:
     assert loaded.text is not None
-    root = yaml.compose(loaded.text, Loader=_BaseLoader)
-    return _problem_at(loaded.display, root, loc, message, hint)
+    parsed = Parsed(loaded.text, yaml.compose(loaded.text, Loader=_BaseLoader), None)
+    return _problem_at(loaded.display, parsed, loc, message, hint, offset)
 
 
-def _problem_at(display: str, root: yaml.Node, loc: tuple, message: str, hint: str) -> Problem:
-    node, key_path = _walk(root, loc)
-    return Problem(
-        display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
-    )
+def _problem_at(
+    display: str, parsed: Parsed, loc: tuple, message: str, hint: str, offset: int | None = None
+) -> Problem:
+    """A problem at the node of ``loc`` (at ``offset`` inside its text, when given)."""
+    node, key_path = _walk(parsed.root, loc)
+    line, column = node.start_mark.line + 1, node.start_mark.column + 1
+    if offset is not None and isinstance(node, yaml.ScalarNode):
+        line, column = _position_inside(parsed.text, node, offset)
+    return Problem(display, line, column, key_path, message, hint)
 
 
-def _problem_from_pydantic(display: str, text: str, root: yaml.Node, detail: dict) -> Problem:
+def _problems_from_pydantic(
+    display: str, parsed: Parsed, model: type[BaseModel], detail: dict
+) -> list[Problem]:
+    """One pydantic error → problems at the right place (several when one text holds
+    several pieces of markup: each is told)."""
     loc = tuple(detail["loc"])
     kind = detail["type"]
+    ctx = detail.get("ctx") or {}
+    root = parsed.root
     if kind == "missing":
         # Reported at the parent mapping, naming the key that is missing.
         node, key_path = _walk(root, loc[:-1])
         message, hint = messages.explain(detail, key_path=_join(key_path, loc[-1]))
-        return Problem(
-            display, node.start_mark.line + 1, node.start_mark.column + 1, key_path, message, hint
-        )
+        return [_at_node(display, node, key_path, message, hint)]
     if kind == "union_tag_invalid":
         loc = (*loc, "type")  # point at the type itself, not at the field's first key
-    if kind == "invalid_key":
+    if kind == "invalid_key" or loc[-1:] == ("[key]",):
+        if loc[-1] == "[key]":
+            loc = loc[:-1]
         parent, parent_path = _walk(root, loc[:-1])
         key_node = _key_node(parent, str(loc[-1])) or parent
-        message, hint = messages.explain(detail, key_path=parent_path)
-        mark = key_node.start_mark
-        return Problem(display, mark.line + 1, mark.column + 1, parent_path, message, hint)
+        choices = messages.choices_at(loc, model) if kind == "literal_error" else None
+        message, hint = messages.explain(detail, key_path=parent_path, choices=choices)
+        return [_at_node(display, key_node, parent_path, message, hint)]
     if kind == "extra_forbidden":
         # Reported at the unknown key itself.
         parent, parent_path = _walk(root, loc[:-1])
         key_node = _key_node(parent, loc[-1]) or parent
-        allowed = messages.allowed_keys(loc[:-1])
-        message, hint = messages.explain(
-            detail, key_path=_join(parent_path, loc[-1]), allowed=allowed
-        )
-        return Problem(
-            display,
-            key_node.start_mark.line + 1,
-            key_node.start_mark.column + 1,
-            _join(parent_path, loc[-1]),
-            message,
-            hint,
-        )
+        allowed = messages.allowed_keys(loc[:-1], model)
+        key_path = _join(parent_path, loc[-1])
+        message, hint = messages.explain(detail, key_path=key_path, allowed=allowed)
+        return [_at_node(display, key_node, key_path, message, hint)]
+    if kind == "unsafe_markup" and "findings" in ctx:
+        return [
+            _problem_at(display, parsed, loc, message, hint, offset)
+            for offset, message, hint in ctx["findings"]
+        ]
+    choices = messages.choices_at(loc, model) if kind == "literal_error" else None
     node, key_path = _walk(root, loc)
-    message, hint = messages.explain(detail, key_path=key_path)
-    line, column = node.start_mark.line + 1, node.start_mark.column + 1
-    offset = (detail.get("ctx") or {}).get("offset")
-    if offset is not None and isinstance(node, yaml.ScalarNode):
-        line, column = _position_inside(text, node, offset)
-    return Problem(display, line, column, key_path, message, hint)
+    message, hint = messages.explain(detail, key_path=key_path, choices=choices)
+    return [_problem_at(display, parsed, loc, message, hint, ctx.get("offset"))]
+
+
+def _at_node(display: str, node: yaml.Node, key_path: str, message: str, hint: str) -> Problem:
+    mark = node.start_mark
+    return Problem(display, mark.line + 1, mark.column + 1, key_path, message, hint)
 
 
 def _position_inside(text: str, node: yaml.ScalarNode, offset: int) -> tuple[int, int]:

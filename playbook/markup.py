@@ -22,6 +22,8 @@ import nh3
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from .schema import EXERCISE_LINK
+
 # What Markdown text may produce: paragraphs, emphasis, lists, quotes, code, tables,
 # and links. No images, no forms, no media, no style, nothing with an event.
 ALLOWED_TAGS = frozenset(
@@ -49,9 +51,6 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-# A link to another exercise, as contributors write it: `other-id.md` or
-# `other-id.md#anchor` (the form MkDocs itself uses between pages of one folder).
-EXERCISE_LINK = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)\.md(#[A-Za-z0-9_\-]*)?$")
 
 LinkResolver = Callable[[str, str], str]
 

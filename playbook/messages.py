@@ -1,4 +1,4 @@
-"""Plain-English wording for every problem, in one place.
+"""Plain-English wording for every problem the schema library or YAML reports.
 
 Pydantic's and PyYAML's messages are written for programmers; contributors get
 these instead: what was expected, what was found, and how to fix it.
@@ -11,14 +11,14 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Union
 
 import yaml
 from pydantic import BaseModel
 
 from .problems import Problem
-from .schema import FIELD_TYPES, Exercise
+from .schema import FIELD_TYPES
 
 
 def suggest_slug(text: str) -> str:
@@ -57,30 +57,58 @@ def describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple, model: type[BaseModel]) -> type[BaseModel] | None:
     """The model that validates the mapping found at a pydantic location."""
-    current: Any = Exercise
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(part, str) or part not in current.model_fields:
-                return None
-            current = current.model_fields[part].annotation
-        elif typing.get_origin(current) is list and isinstance(part, int):
-            current = typing.get_args(current)[0]
-        elif typing.get_origin(current) in (Union, types.UnionType) and part in FIELD_TYPES:
-            current = next(
-                m
-                for m in typing.get_args(current)
-                if isinstance(m, type)
-                and typing.get_args(m.model_fields["type"].annotation) == (part,)
-            )
-        else:
-            return None
+    current = _annotation_at(loc, model)
     current = _unwrap(current)
     if typing.get_origin(current) in (Union, types.UnionType):
         return None
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _annotation_at(loc: tuple, model: type[BaseModel]) -> Any:
+    """The type of the value at a pydantic location (None where the path leaves the model)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            if not isinstance(part, str) or part not in current.model_fields:
+                return None
+            current = current.model_fields[part].annotation
+        elif origin is list and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        elif origin is dict:
+            current = typing.get_args(current)[0 if part == "[key]" else 1]
+        elif origin in (Union, types.UnionType):
+            current = _member_for(current, part)
+            if current is None:
+                return None
+        else:
+            return None
+    return current
+
+
+def _member_for(union: Any, part: Any) -> Any:
+    """The member of a union a location goes on into: a worksheet field type by its tag,
+    else the one list (``format: [a, b]``) or model."""
+    members = typing.get_args(union)
+    if part in FIELD_TYPES:
+        return next(
+            (
+                m
+                for m in members
+                if isinstance(m, type)
+                and issubclass(m, BaseModel)
+                and typing.get_args(m.model_fields["type"].annotation) == (part,)
+            ),
+            None,
+        )
+    if isinstance(part, int):
+        return next((m for m in members if typing.get_origin(m) is list), None)
+    if part in ("list[literal]", "literal"):  # pydantic's names for union members
+        return None
+    return next((m for m in members if typing.get_origin(m) is not typing.Literal), None)
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -93,117 +121,214 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def allowed_keys(loc: tuple) -> list[str]:
-    model = _model_at(loc)
-    return list(model.model_fields) if model else []
+def allowed_keys(loc: tuple, model: type[BaseModel]) -> list[str]:
+    found = _model_at(loc, model)
+    return list(found.model_fields) if found else []
 
 
-def explain(detail: dict, *, key_path: str, allowed: list[str] | None = None) -> tuple[str, str]:
-    """(message, hint) for one pydantic error."""
+def choices_at(loc: tuple, model: type[BaseModel]) -> list[str] | None:
+    """The values a Literal at this location allows, read from the model itself."""
+    loc = tuple(p for p in loc if p not in ("literal", "list[literal]") and not is_union_tag(p))
+    annotation = _unwrap(_annotation_at(loc, model))
+    for candidate in (annotation, *typing.get_args(annotation)):
+        candidate = _unwrap(candidate)
+        if typing.get_origin(candidate) is typing.Literal:
+            return [str(c) for c in typing.get_args(candidate)]
+    return None
+
+
+def is_union_tag(part: Any) -> bool:
+    """pydantic names a union member in a location (``literal['a','b']``, ``list[...]``)."""
+    return isinstance(part, str) and part.startswith(("literal[", "list[", "function-"))
+
+
+Explained = tuple[str, str]
+
+
+def explain(
+    detail: dict,
+    *,
+    key_path: str,
+    allowed: list[str] | None = None,
+    choices: list[str] | None = None,
+) -> Explained:
+    """(message, hint) for one pydantic error: its type's entry in ``_EXPLAIN``."""
     kind = detail["type"]
-    ctx = detail.get("ctx") or {}
-    found = detail.get("input")
-    key = key_path.rsplit(".", 1)[-1]
-    if kind == "missing":
-        return (
-            f"required key '{key}' is missing",
-            f"add '{key}:' to this mapping; 'playbook new' writes a complete example",
-        )
-    if kind == "extra_forbidden":
-        hint = did_you_mean(key, allowed or [])
-        if not hint and allowed:
-            hint = "allowed keys here: " + ", ".join(allowed)
-        return f"unknown key '{key}'", hint or "remove this key"
-    if kind in ("unsafe_markup", "not_one_line"):
-        return detail["msg"], ctx.get("hint", "")
-    if kind in ("string_type",):
-        hint = "put the value on the same line after the colon"
-        if isinstance(found, (int, float, bool)):
-            hint = "put quotes around it to make it text"
-        return f"expected text, found {describe(found)}", hint
-    if kind == "string_too_short":
-        return "expected some text, found an empty value", "write the text after the colon"
-    if kind == "string_too_long":
-        limit = ctx.get("max_length")
-        return (
-            f"expected at most {limit} characters, found {len(found)}",
-            "shorten it; put detail in a longer field such as purpose or instructions",
-        )
-    if kind == "string_pattern_mismatch":
-        suggestion = suggest_slug(str(found))
-        return (
-            f"expected an id of lowercase letters, digits and single hyphens, found {describe(found)}",
-            f"for example '{suggestion}'" if suggestion else "for example 'listen-to-the-end'",
-        )
-    if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number, found {describe(found)}", "write digits only, e.g. 15"
-    if kind == "greater_than_equal":
-        return f"expected a number of at least {ctx['ge']}, found {found}", "use a larger number"
-    if kind == "less_than_equal":
-        return f"expected a number of at most {ctx['le']}, found {found}", "use a smaller number"
-    if kind in ("list_type", "tuple_type"):
-        return (
-            f"expected a list, found {describe(found)}",
-            "write each item on its own line, starting with '- '",
-        )
-    if kind == "too_short":
-        least = ctx.get("min_length")
-        return (
-            f"expected at least {least} item{'s' if least != 1 else ''}, found {ctx.get('actual_length', 0)}",
-            "add the missing items",
-        )
-    if kind == "too_long" and isinstance(found, str):  # a length limit on text
-        return (
-            f"expected at most {ctx.get('max_length')} characters, found {len(found)}",
-            "shorten it; put detail in a longer field such as purpose or instructions",
-        )
-    if kind == "invalid_key":
-        return (
-            f"keys must be text, found {describe(found)}",
-            "write the key as a word, e.g. 'title:'",
-        )
-    if kind == "too_long":
-        return (
-            f"expected at most {ctx.get('max_length')} items, found {ctx.get('actual_length')}",
-            "remove some items",
-        )
-    if kind == "literal_error":
-        choices = [
-            c.strip().strip("'") for c in ctx.get("expected", "").replace(" or ", ", ").split(",")
-        ]
-        choices = [c for c in choices if c]
-        return (
-            f"expected one of {', '.join(choices)}; found {describe(found)}",
-            did_you_mean(str(found), choices) or "use one of the values listed",
-        )
-    if kind == "union_tag_invalid" and ctx.get("tag") in (None, "None", ""):
+    context = _Context(
+        found=detail.get("input"),
+        ctx=detail.get("ctx") or {},
+        key=key_path.rsplit(".", 1)[-1],
+        allowed=allowed or [],
+        choices=choices or [],
+        msg=detail["msg"],
+    )
+    if (entry := _EXPLAIN.get(kind)) is None:
+        entry = next((e for prefix, e in _EXPLAIN_PREFIXES if kind.startswith(prefix)), None)
+    return entry(context) if entry else (detail["msg"], "")
+
+
+@dataclass(frozen=True)
+class _Context:
+    found: Any
+    ctx: dict
+    key: str
+    allowed: list[str]
+    choices: list[str]
+    msg: str
+
+
+def _own(c: _Context) -> Explained:
+    """Errors of our own validators: their message and hint as they wrote them."""
+    return c.msg, c.ctx.get("hint", "")
+
+
+def _extra(c: _Context) -> Explained:
+    hint = did_you_mean(c.key, c.allowed)
+    if not hint and c.allowed:
+        hint = "allowed keys here: " + ", ".join(c.allowed)
+    return f"unknown key '{c.key}'", hint or "remove this key"
+
+
+def _text_expected(c: _Context) -> Explained:
+    hint = "put the value on the same line after the colon"
+    if isinstance(c.found, (int, float, bool)):
+        hint = "put quotes around it to make it text"
+    return f"expected text, found {describe(c.found)}", hint
+
+
+def _too_long_text(c: _Context) -> Explained:
+    return (
+        f"expected at most {c.ctx.get('max_length')} characters, found {len(c.found)}",
+        "shorten it; put detail in a longer field such as purpose or instructions",
+    )
+
+
+def _pattern(c: _Context) -> Explained:
+    suggestion = suggest_slug(str(c.found))
+    return (
+        f"expected an id of lowercase letters, digits and single hyphens, found {describe(c.found)}",
+        f"for example '{suggestion}'" if suggestion else "for example 'listen-to-the-end'",
+    )
+
+
+def _too_short(c: _Context) -> Explained:
+    least = c.ctx.get("min_length")
+    return (
+        f"expected at least {least} item{'s' if least != 1 else ''}, found {c.ctx.get('actual_length', 0)}",
+        "add the missing items",
+    )
+
+
+def _too_long(c: _Context) -> Explained:
+    if isinstance(c.found, str):
+        return _too_long_text(c)
+    return (
+        f"expected at most {c.ctx.get('max_length')} items, found {c.ctx.get('actual_length')}",
+        "remove some items",
+    )
+
+
+def _literal(c: _Context) -> Explained:
+    choices = c.choices or _choices_from_text(c.ctx.get("expected", ""))
+    return (
+        f"expected one of {', '.join(choices)}; found {describe(c.found)}",
+        did_you_mean(str(c.found), choices)
+        or "use one of the values listed (the playbook's vocabularies are in playbook.yml)",
+    )
+
+
+def _choices_from_text(expected: str) -> list[str]:
+    return [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+
+
+def _union_tag(c: _Context) -> Explained:
+    tag = c.ctx.get("tag")
+    if tag in (None, "None", ""):
         return (
             "this worksheet field's type is empty",
             f"write one of {', '.join(FIELD_TYPES)} after 'type:'",
         )
-    if kind == "union_tag_invalid":
-        return (
-            f"unknown field type '{ctx.get('tag')}'; expected one of {', '.join(FIELD_TYPES)}",
-            did_you_mean(str(ctx.get("tag")), list(FIELD_TYPES)) or "use one of the types listed",
-        )
-    if kind == "union_tag_not_found":
-        return (
-            "this worksheet field has no 'type'",
-            f"add 'type:' with one of {', '.join(FIELD_TYPES)}",
-        )
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return (
-            f"expected a mapping (key: value lines), found {describe(found)}",
-            "indent the keys under this one by two spaces",
-        )
-    if kind.startswith("date"):
-        return (
-            f"expected a date written as YYYY-MM-DD, found {describe(found)}",
+    return (
+        f"unknown field type '{tag}'; expected one of {', '.join(FIELD_TYPES)}",
+        did_you_mean(str(tag), list(FIELD_TYPES)) or "use one of the types listed",
+    )
+
+
+_EXPLAIN: dict[str, typing.Callable[[_Context], Explained]] = {
+    "missing": lambda c: (
+        f"required key '{c.key}' is missing",
+        f"add '{c.key}:' to this mapping; 'playbook new' writes a complete example",
+    ),
+    "extra_forbidden": _extra,
+    "unsafe_markup": _own,
+    "not_one_line": _own,
+    "duration": _own,
+    "duration_unit": _own,
+    "duration_range": _own,
+    "url": _own,
+    "alias": _own,
+    "string_type": _text_expected,
+    "string_too_short": lambda c: (
+        "expected some text, found an empty value",
+        "write the text after the colon",
+    ),
+    "string_too_long": _too_long_text,
+    "string_pattern_mismatch": _pattern,
+    "int_type": lambda c: (
+        f"expected a whole number, found {describe(c.found)}",
+        "write digits only, e.g. 15",
+    ),
+    "greater_than_equal": lambda c: (
+        f"expected a number of at least {c.ctx['ge']}, found {c.found}",
+        "use a larger number",
+    ),
+    "less_than_equal": lambda c: (
+        f"expected a number of at most {c.ctx['le']}, found {c.found}",
+        "use a smaller number",
+    ),
+    "list_type": lambda c: (
+        f"expected a list, found {describe(c.found)}",
+        "write each item on its own line, starting with '- '",
+    ),
+    "too_short": _too_short,
+    "too_long": _too_long,
+    "invalid_key": lambda c: (
+        f"keys must be text, found {describe(c.found)}",
+        "write the key as a word, e.g. 'title:'",
+    ),
+    "literal_error": _literal,
+    "union_tag_invalid": _union_tag,
+    "union_tag_not_found": lambda c: (
+        "this worksheet field has no 'type'",
+        f"add 'type:' with one of {', '.join(FIELD_TYPES)}",
+    ),
+    "model_type": lambda c: (
+        f"expected a mapping (key: value lines), found {describe(c.found)}",
+        "indent the keys under this one by two spaces",
+    ),
+    "none_required": lambda c: (
+        f"this playbook has no '{c.key}' values, found {describe(c.found)}",
+        f"remove '{c.key}:' (playbook.yml defines none)",
+    ),
+    "bool_type": lambda c: (f"expected true or false, found {describe(c.found)}", ""),
+}
+for _alias, _same in (
+    ("int_parsing", "int_type"),
+    ("int_from_float", "int_type"),
+    ("tuple_type", "list_type"),
+    ("model_attributes_type", "model_type"),
+    ("dict_type", "model_type"),
+):
+    _EXPLAIN[_alias] = _EXPLAIN[_same]
+_EXPLAIN_PREFIXES = (
+    (
+        "date",
+        lambda c: (
+            f"expected a date written as YYYY-MM-DD, found {describe(c.found)}",
             "for example 2026-11-22 (without quotes)",
-        )
-    if kind == "bool_type":
-        return f"expected true or false, found {describe(found)}", ""
-    return detail["msg"], ""
+        ),
+    ),
+)
 
 
 def yaml_error(display: str, error: yaml.MarkedYAMLError, text: str = "") -> Problem:
@@ -268,103 +393,3 @@ def reader_error(display: str, error: yaml.reader.ReaderError, text: str) -> Pro
         "which YAML does not allow",
         "delete it: most editors do not show it, so retype the text around this position",
     )
-
-
-# Names that scripts in the browser find on every object (Object.prototype): an id that
-# is one of them would read or overwrite those instead of the stored answers. Only the
-# names that are valid ids (lowercase letters, digits and hyphens) need listing.
-SCRIPT_RESERVED_IDS = frozenset({"constructor"})
-
-
-def _script_reserved(value: str) -> tuple[str, str] | None:
-    if value in SCRIPT_RESERVED_IDS:
-        return f"'{value}' is a name browsers' scripts reserve", "choose another id"
-    return None
-
-
-def exercise_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
-    """Rules within one exercise that the schema's types cannot express.
-
-    Yields (pydantic-style location, message, hint).
-    """
-    yield from _unique(ex.worksheet.fields, ("worksheet", "fields"), "field")
-    yield from _unique(ex.checklist.items, ("checklist", "items"), "checklist item")
-    if ex.id == "index":
-        yield ("id",), "'index' is reserved for the catalog page", "choose another id"
-    if reserved := _script_reserved(ex.id):
-        yield ("id",), *reserved
-    # Field and item ids key the answers a browser stores, as exercise ids key exercises.
-    for loc, things in (
-        (("worksheet", "fields"), ex.worksheet.fields),
-        (("checklist", "items"), ex.checklist.items),
-    ):
-        for index, thing in enumerate(things):
-            if reserved := _script_reserved(thing.id):
-                yield (*loc, index, "id"), *reserved
-    for index, theme in enumerate(ex.themes):
-        if theme == "index":
-            yield (
-                ("themes", index),
-                "'index' is reserved for the list of themes",
-                "choose another theme",
-            )
-    for name in ("audiences", "themes", "related"):
-        seen: set[str] = set()
-        for index, value in enumerate(getattr(ex, name)):
-            if value in seen:
-                yield (name, index), f"'{value}' is listed twice", "remove the repeat"
-            seen.add(value)
-    step_total = sum(step.minutes for step in ex.steps)
-    if step_total > ex.minutes:
-        yield (
-            ("minutes",),
-            f"the steps add up to {step_total} minutes, more than the {ex.minutes} given here",
-            f"set 'minutes: {step_total}' or shorten the steps",
-        )
-    yield from _band_rules(ex)
-
-
-def _unique(things: list, loc: tuple, noun: str) -> Iterator[tuple[tuple, str, str]]:
-    seen: dict[str, int] = {}
-    for index, thing in enumerate(things):
-        if thing.id in seen:
-            yield (
-                (*loc, index, "id"),
-                f"{noun} id '{thing.id}' is already used by {noun} {seen[thing.id] + 1}",
-                "give every one a different id",
-            )
-        seen.setdefault(thing.id, index)
-
-
-def _band_rules(ex: Exercise) -> Iterator[tuple[tuple, str, str]]:
-    bands = ex.checklist.bands
-    top = ex.checklist.max_score
-    expected = 0
-    for index, band in enumerate(bands):
-        loc = ("checklist", "bands", index)
-        if band.min > band.max:
-            yield (
-                (*loc, "min"),
-                f"this band starts at {band.min} but ends at {band.max}",
-                "swap min and max",
-            )
-            return
-        if band.min != expected:
-            if band.min > expected:
-                message = f"no band covers the scores {expected} to {band.min - 1}"
-                if band.min - 1 == expected:
-                    message = f"no band covers the score {expected}"
-            else:
-                message = f"this band overlaps the one before it (scores {band.min} to {expected - 1} are in both)"
-            yield (*loc, "min"), message, f"set 'min: {expected}' here, or change the band before"
-            return
-        expected = band.max + 1
-    if expected - 1 != top:
-        last = len(bands) - 1
-        if expected - 1 < top:
-            message = f"the bands stop at {expected - 1} but the checklist's maximum score is {top}"
-        else:
-            message = (
-                f"the bands go up to {expected - 1} but the checklist's maximum score is {top}"
-            )
-        yield ("checklist", "bands", last, "max"), message, f"set 'max: {top}' on the last band"

@@ -17,7 +17,7 @@ import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import yaml
 from annotated_types import Ge, Le, MaxLen, MinLen
@@ -25,8 +25,11 @@ from pydantic import AfterValidator, BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from . import schema
-from .schema import SLUG_PATTERN, Exercise, json_schema
+from . import rules, schema
+from .schema import SLUG_PATTERN, Described, Exercise, json_schema
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 REFERENCE_PATH = "reference/exercise-schema.md"
 # The JSON Schema is published with the site too, for editors in other repositories.
@@ -133,6 +136,9 @@ def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = F
     ``plural`` names the items of a list ('ids' rather than 'an id').
     """
     annotation, inner = _split(annotation)
+    for item in (*inner, *metadata):
+        if isinstance(item, Described):
+            return item.text
     limits = _Constraints()
     limits.add([*inner, *metadata])
     members = [m for m in _members(annotation) if m is not type(None)]
@@ -154,6 +160,9 @@ def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = F
     if origin is list:
         (item,) = typing.get_args(annotation)
         return f"a list of {describe_type(item, plural=True)}{_count(limits, 'item')}"
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return f"a mapping from {describe_type(key, plural=True)} to {describe_type(value, plural=True)}"
     if _is_model(annotation):
         return f"{'mappings' if plural else 'a mapping'}: see {_link(annotation)}"
     if annotation is bool:
@@ -248,6 +257,9 @@ def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
         return typing.get_args(annotation)[0]
     if origin is list:
         return [example_value(typing.get_args(annotation)[0])]
+    if origin is dict:
+        key, value = typing.get_args(annotation)
+        return {example_value(key): example_value(value)}
     if _is_model(annotation):
         return example_of(annotation)
     if info is not None and info.default not in (PydanticUndefined, None, []):
@@ -330,53 +342,122 @@ def _yaml_block(data: Any) -> str:
     return f"```yaml\n{text}```"
 
 
-@functools.cache
-def published_schema() -> str:
-    """The JSON Schema as published: the same text as `playbook schema` writes."""
-    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+CONFIG_REFERENCE_PATH = "reference/playbook-config.md"
+PUBLISHED_CONFIG_SCHEMA_PATH = "schema/playbook.schema.json"
 
 
-@functools.cache
-def reference_markdown() -> str:
-    """The reference page of ``Exercise`` (computed once: the schema is fixed per process)."""
-    return render_reference(Exercise)
+def published_schema(settings: Settings) -> str:
+    """The exercise JSON Schema of a playbook, as `playbook schema` writes it."""
+    return _schema_text(settings.model)
 
 
-def render_reference(root: type[BaseModel]) -> str:
-    """The whole reference page for ``root`` and every model under it, front matter included."""
-    docs = [document_model(model, where) for model, where in models(root)]
-    out = [
-        "---",
-        "title: Exercise file reference",
-        "description: Every key of an exercise file, its type, default and an example.",
-        "---",
-        "",
-        "# Exercise file reference",
-        "",
-        "Every exercise is one YAML file in `exercises/`. This page lists every key such a "
-        "file can hold. It is generated from the schema in `playbook/schema.py` on every "
-        "build, so it always matches what `playbook validate` checks. To change a "
-        "description or an example here, change the field in `playbook/schema.py`.",
-        "",
-        "Editors that understand JSON Schema (VS Code with the YAML extension, JetBrains "
-        "IDEs, Neovim with yaml-language-server) complete keys and flag mistakes as you "
-        "type, thanks to the first line of every exercise file:",
-        "",
-        "```yaml",
-        "# yaml-language-server: $schema=../schema/exercise.schema.json",
-        "```",
-        "",
-        "The same schema is published with this site as "
-        f"[exercise.schema.json](../{PUBLISHED_SCHEMA_PATH}), for exercise files kept "
-        "in other repositories.",
-        "",
-        'Unknown keys are errors, and values are never converted: `minutes: "10"` is '
-        "text, not a number. Text marked *Markdown* accepts **bold**, *italic*, lists and "
-        "links; raw HTML is refused. *One line of plain text* is shown exactly as written.",
-        "",
-        "## Contents",
-        "",
+def published_config_schema() -> str:
+    """The JSON Schema of playbook.yml."""
+    from .config import PlaybookConfig
+
+    return _schema_text(PlaybookConfig)
+
+
+@functools.lru_cache(maxsize=8)
+def _schema_text(model: type[BaseModel]) -> str:
+    return json.dumps(json_schema(model), indent=2, ensure_ascii=False) + "\n"
+
+
+def reference_pages(settings: Settings) -> list[tuple[str, str]]:
+    """(path, text) of the reference pages and the published schemas."""
+    from .config import PlaybookConfig
+
+    return [
+        (REFERENCE_PATH, _reference_of(settings.model, settings)),
+        (CONFIG_REFERENCE_PATH, _config_reference(PlaybookConfig)),
+        (PUBLISHED_SCHEMA_PATH, published_schema(settings)),
+        (PUBLISHED_CONFIG_SCHEMA_PATH, published_config_schema()),
     ]
+
+
+@functools.lru_cache(maxsize=8)
+def _reference_of(model: type[BaseModel], settings: Settings) -> str:
+    return render_reference(model, settings)
+
+
+@functools.lru_cache(maxsize=2)
+def _config_reference(model: type[BaseModel]) -> str:
+    return render_reference(model, None)
+
+
+_EXERCISE_INTRO = [
+    "Every exercise is one YAML file in `exercises/`. This page lists every key such a "
+    "file can hold in this playbook. It is generated from the schema in "
+    "`playbook/schema.py` and the playbook's `playbook.yml` on every build, so it always "
+    "matches what `playbook validate` checks.",
+    "",
+    "Editors that understand JSON Schema (VS Code with the YAML extension, JetBrains "
+    "IDEs, Neovim with yaml-language-server) complete keys and flag mistakes as you "
+    "type, thanks to the first line of every exercise file:",
+    "",
+    "```yaml",
+    "# yaml-language-server: $schema=../schema/exercise.schema.json",
+    "```",
+    "",
+    "The same schema is published with this site as "
+    f"[exercise.schema.json](../{PUBLISHED_SCHEMA_PATH}), for exercise files kept "
+    "in other repositories.",
+    "",
+    'Unknown keys are errors, and values are never converted: `minutes: "10"` is '
+    "text, not a number. Text marked *Markdown* accepts **bold**, *italic*, lists and "
+    "links; raw HTML is refused (HTML comments are allowed and never reach the page). "
+    "*One line of plain text* is shown exactly as written.",
+    "",
+    "## Rules beyond the types",
+    "",
+    "- **Time.** `session.minutes` is what the session takes: with timed steps, exactly "
+    "their sum (or a range that holds it). What happens before the session goes in "
+    "`prep`, what happens after it in `follow_up`, never inside the session's minutes.",
+    "- **Scoring.** A checklist item is something you did or did not do. Items that can "
+    "only be ticked after the follow-up say `when: follow-up`. Every band must be "
+    "reachable by some combination of the items' points; the page marks the bands that "
+    "need the follow-up.",
+    '- **Ratings point one way.** `high` (5) is always the end you aim for: "Completely '
+    'present", not "Talked all the time".',
+    "- **Links.** Link to another exercise as `other-id.md` (or `other-id.md#step-2`); "
+    "an unknown id is an error. Anything else takes its full `https://` address: "
+    "root-relative (`/x/`) and other relative links are errors, as they break on the site.",
+    "- **Old addresses.** `aliases` lists addresses the exercise had before; each gets a "
+    "page that sends the reader on.",
+]
+_CONFIG_INTRO = [
+    "A playbook's own settings live in `playbook.yml`, beside `mkdocs.yml`: who its "
+    "exercises are for, how people take part, difficulty levels, the parts every "
+    "exercise must have, its own sections, its licence and the words of its pages. "
+    "Nothing about them is built into the engine, so another organisation's playbook "
+    "changes this file, not the code.",
+    "",
+    "The file is checked like an exercise file (`playbook validate` reports its problems "
+    "with their line and column), and its JSON Schema is published as "
+    f"[playbook.schema.json](../{PUBLISHED_CONFIG_SCHEMA_PATH}).",
+]
+
+
+def render_reference(root: type[BaseModel], settings: Settings | None = None) -> str:
+    """The whole reference page for ``root`` and every model under it, front matter
+    included: the exercise file of a playbook (``settings``), or its configuration."""
+    docs = [document_model(model, where) for model, where in models(root)]
+    if settings is not None:
+        title, description, intro = (
+            "Exercise file reference",
+            "Every key of an exercise file, its type, default and an example.",
+            [*_EXERCISE_INTRO, *_levels_text(settings)],
+        )
+        required = {rules.REQUIRED_PARTS.get(part, (None,))[0] for part in settings.config.require}
+    else:
+        title, description, intro = (
+            "Playbook configuration reference",
+            "Every key of playbook.yml, its type, default and an example.",
+            _CONFIG_INTRO,
+        )
+        required = set()
+    out = ["---", f"title: {title}", f"description: {description}", "---", "", f"# {title}", ""]
+    out += [*intro, "", "## Contents", ""]
     out += [f"- [{d.heading}](#{d.anchor})" for d in docs]
     for doc in docs:
         out += ["", f"## {doc.heading}", "", _where_text(doc), ""]
@@ -387,9 +468,19 @@ def render_reference(root: type[BaseModel]) -> str:
             "|---|---|---|---|---|---|",
         ]
         for f in doc.fields:
+            needed = f.required or (doc.model is root and f.name in required)
             out.append(
-                f"| `{f.name}` | {_cell(f.type)} | {'required' if f.required else 'optional'} "
+                f"| `{f.name}` | {_cell(f.type)} | {'required' if needed else 'optional'} "
                 f"| {f.default} | {_cell(f.description)} | {f.example} |"
             )
         out += ["", "Example:", "", _yaml_block(example_of(doc.model))]
     return "\n".join(out) + "\n"
+
+
+def _levels_text(settings: Settings) -> list[str]:
+    levels = settings.config.difficulties
+    if not levels:
+        return []
+    out = ["", "## Difficulty levels", ""]
+    out += [f"- **{d.label}** (`{d.id}`): {d.description or ''}" for d in levels]
+    return out

@@ -15,8 +15,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from .config import Settings
 from .markup import to_html, to_inline_html
-from .schema import AUDIENCE_LABELS, DIFFICULTY_LABELS, FORMAT_LABELS
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#!|~])")
 
@@ -42,17 +42,14 @@ def prose_inline(env: jinja2.Environment, text: str) -> Markup:
     return to_inline_html(text, env.globals.get("use_directory_urls", True))
 
 
-def slug_title(slug: str) -> str:
-    """``customer-meetings`` → ``Customer meetings``."""
-    words = slug.replace("-", " ")
-    return words[:1].upper() + words[1:]
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``3 exercises``; ``many`` is the plural when it is not ``noun`` + s."""
+    return f"{count} {noun}" if count == 1 else f"{count} {many or noun + 's'}"
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
+def make_environment(settings: Settings, site_templates: Path | None = None) -> jinja2.Environment:
+    """The environment pages are rendered in; ``playbook`` (the configuration's
+    Settings) gives templates the playbook's labels and words."""
     loaders: list[jinja2.BaseLoader] = []
     if site_templates is not None and site_templates.is_dir():
         loaders.append(_SiteTemplates(site_templates))
@@ -67,14 +64,20 @@ def make_environment(site_templates: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        line=line, prose=prose, prose_inline=prose_inline, slug_title=slug_title, plural=plural
+        line=line,
+        prose=prose,
+        prose_inline=prose_inline,
+        theme_label=settings.theme_label,
+        plural=plural,
+        clock=clock,
     )
-    env.globals.update(
-        FORMAT_LABELS=FORMAT_LABELS,
-        AUDIENCE_LABELS=AUDIENCE_LABELS,
-        DIFFICULTY_LABELS=DIFFICULTY_LABELS,
-    )
+    env.globals.update(playbook=settings, config=settings.config, words=settings.config.words)
     return env
+
+
+def clock(minutes: int) -> str:
+    """Minutes from the start as ``h:mm`` (``75`` → ``1:15``)."""
+    return f"{minutes // 60}:{minutes % 60:02d}"
 
 
 class _SiteTemplates(jinja2.FileSystemLoader):

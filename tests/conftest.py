@@ -17,13 +17,26 @@ from pathlib import Path
 import pytest
 from browser_helpers import open_page
 
+from playbook.config import load_settings
 from playbook.pdf import CHROMIUM_ARGS  # flags for a closed network, shared with playbook pdf
 
 ROOT = Path(__file__).resolve().parent.parent
+# The shipped playbook's configuration (its vocabularies and required parts).
+SETTINGS = load_settings(ROOT / "playbook.yml")
+# One valid exercise (tests/samples/sample.yaml) that tests change to make broken ones.
+SAMPLE = (Path(__file__).parent / "samples" / "sample.yaml").read_text(encoding="utf-8")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
-PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "overrides", "schema", "exercises")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "playbook.yml",
+    "content",
+    "templates",
+    "overrides",
+    "schema",
+    "exercises",
+)
 
 
 def copy_project(dest: Path, *, exercises: dict[str, str] | None = None) -> Path:
@@ -41,7 +54,35 @@ def copy_project(dest: Path, *, exercises: dict[str, str] | None = None) -> Path
         (dest / "exercises").mkdir()
         for name, text in exercises.items():
             (dest / "exercises" / name).write_text(text, encoding="utf-8")
+        _pages_of_its_own(dest)
     return dest
+
+
+# The shipped pages link to the shipped exercises (a strict build fails when one is
+# missing), so a project with other exercises gets pages of its own.
+_OWN_NAV = """nav:
+  - Home: index.md
+  - Exercises:
+      - exercises/index.md
+      - By theme: themes/index.md
+      - By audience: audiences/index.md
+      - Difficulty levels: levels.md
+  - Reference:
+      - Exercise file reference: reference/exercise-schema.md
+      - Playbook configuration: reference/playbook-config.md
+"""
+
+
+def _pages_of_its_own(project: Path) -> None:
+    content = project / "content"
+    for page in content.rglob("*.md"):
+        page.unlink()
+    (content / "index.md").write_text(
+        "# A test playbook\n\nSee [all exercises](exercises/index.md).\n", encoding="utf-8"
+    )
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config[: config.index("\nnav:\n") + 1] + _OWN_NAV
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def run_mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -44,7 +44,10 @@ def write_sample_project(folder: Path, site_url: str) -> Path:
             {"Home": "index.md"},
             {"Exercises": ["exercises/index.md", "themes/index.md", "audiences/index.md"]},
         ],
-        plugins=["search", {"playbook": {"exercises": str(exercises)}}],
+        plugins=[
+            "search",
+            {"playbook": {"exercises": str(exercises), "config": str(ROOT / "playbook.yml")}},
+        ],
     )
     config["theme"]["custom_dir"] = str(ROOT / "overrides")
     templates = ROOT / "templates"

@@ -9,18 +9,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, copy_project, run_mkdocs_build
+from conftest import ROOT, SAMPLE, SETTINGS, copy_project, run_mkdocs_build
 
 from playbook.loader import load_library
 
-SAMPLE = (Path(__file__).parent / "golden" / "bands-gap" / "sample.yaml").read_text(
-    encoding="utf-8"
-)
-SAMPLE = SAMPLE.replace("    - min: 3", "    - min: 2")
-
 
 def shipped_ids() -> list[str]:
-    return sorted(ex.id for ex in load_library([ROOT / "exercises"]).exercises)
+    return sorted(
+        ex.id for ex in load_library(settings=SETTINGS, paths=[ROOT / "exercises"]).exercises
+    )
 
 
 def test_every_exercise_gets_a_page_and_the_catalogs_list_them(built_site):
@@ -71,7 +68,7 @@ def test_an_invalid_exercise_fails_the_build_with_every_problem_and_keeps_the_si
     assert run_mkdocs_build(project, site).returncode == 0
     before = (site / "exercises" / "sample" / "index.html").read_text(encoding="utf-8")
 
-    broken = SAMPLE.replace("minutes: 20", "minutes: twenty").replace("title:", "titel:")
+    broken = SAMPLE.replace("{minutes: 20}", "{minutes: twenty}").replace("title:", "titel:")
     (project / "exercises" / "sample.yaml").write_text(broken, encoding="utf-8")
     (project / "exercises" / "second.yaml").write_text(
         SAMPLE.replace("id: sample", "id: second").replace("format: pair", "format: pairs"),
@@ -81,7 +78,7 @@ def test_an_invalid_exercise_fails_the_build_with_every_problem_and_keeps_the_si
     output = result.stdout + result.stderr
     assert result.returncode == 1
     assert "Traceback" not in output
-    assert "exercises/sample.yaml:12:10: minutes: expected a whole number" in output
+    assert "exercises/sample.yaml:12:20: session.minutes: expected a time" in output
     assert "exercises/sample.yaml:2:1: titel: unknown key 'titel'" in output
     assert "exercises/second.yaml:11:9: format: expected one of" in output
     assert (site / "exercises" / "sample" / "index.html").read_text(encoding="utf-8") == before

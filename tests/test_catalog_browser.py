@@ -11,7 +11,7 @@ import socket
 import threading
 
 import pytest
-from conftest import ROOT, _QuietHandler, run_mkdocs_build
+from conftest import ROOT, SETTINGS, _QuietHandler, run_mkdocs_build
 
 from playbook.loader import load_library
 
@@ -20,7 +20,7 @@ CATALOG = "/exercises/"
 
 @pytest.fixture(scope="module")
 def library():
-    return load_library([ROOT / "exercises"], root=ROOT).exercises
+    return load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT).exercises
 
 
 def visible_ids(page) -> set[str]:

@@ -166,11 +166,13 @@ def test_a_broken_exercise_says_where_and_how_to_fix_it(project, transcript):
     transcript.note("The same exercise with a misspelled key and a wrong type")
     path = write_the_exercise(project)
     text = path.read_text(encoding="utf-8")
-    text = text.replace("\nsummary: ", "\nsumary: ").replace("\nminutes: 25", "\nminutes: twenty")
+    text = text.replace("\nsummary: ", "\nsumary: ").replace(
+        "\n  minutes: 25", "\n  minutes: twenty"
+    )
     path.write_text(text, encoding="utf-8")
     lines = text.splitlines()
     summary_line = next(i for i, ln in enumerate(lines, 1) if ln.startswith("sumary:"))
-    minutes_line = next(i for i, ln in enumerate(lines, 1) if ln.startswith("minutes:"))
+    minutes_line = next(i for i, ln in enumerate(lines, 1) if ln.startswith("  minutes: twenty"))
 
     result = run(["validate", TARGET], transcript)
     assert result.exit_code == 1
@@ -178,8 +180,9 @@ def test_a_broken_exercise_says_where_and_how_to_fix_it(project, transcript):
     assert result.stderr == (
         f"{TARGET}:{summary_line}:1: sumary: unknown key 'sumary'\n"
         "    hint: did you mean 'summary'?\n"
-        f"{TARGET}:{minutes_line}:10: minutes: expected a whole number, found the text 'twenty'\n"
-        "    hint: write digits only, e.g. 15\n"
+        f"{TARGET}:{minutes_line}:12: session.minutes: expected a time: a number of minutes, "
+        "a range or 'varies'\n"
+        "    hint: for example 30, '30-60', '1-2 hours' or 'varies' (then say why in 'note')\n"
         "2 problems in 1 file.\n"
     )
     assert "::error" not in result.output
@@ -190,8 +193,9 @@ def test_a_broken_exercise_says_where_and_how_to_fix_it(project, transcript):
     assert annotations == [
         f"::error file={TARGET},line={summary_line},col=1,title=sumary::"
         "unknown key 'sumary'. Hint: did you mean 'summary'?",
-        f"::error file={TARGET},line={minutes_line},col=10,title=minutes::"
-        "expected a whole number, found the text 'twenty'. Hint: write digits only, e.g. 15",
+        f"::error file={TARGET},line={minutes_line},col=12,title=session.minutes::"
+        "expected a time: a number of minutes, a range or 'varies'. Hint: for example 30, "
+        "'30-60', '1-2 hours' or 'varies' (then say why in 'note')",
     ]
     # The people-readable lines are still there, before the annotations.
     assert annotated.stderr.startswith(result.stderr.rsplit("\n2 problems", 1)[0])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SETTINGS
 
 from playbook.cli import main
 from playbook.loader import load_library
@@ -28,7 +29,7 @@ def test_there_are_enough_cases():
 def test_report_matches_expected(case, monkeypatch):
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     folder = GOLDEN / case
-    library = load_library([folder], root=folder)
+    library = load_library([folder], settings=SETTINGS, root=folder)
     assert not library.ok, "a golden case must have at least one problem"
     actual = report(library.problems) + "\n"
     expected_file = folder / "expected.txt"

@@ -152,7 +152,7 @@ def _build_without_input_checks(project: Path, site: Path, monkeypatch) -> None:
 
     from playbook import schema
 
-    monkeypatch.setattr(schema, "_find_raw_html", lambda text: None)
+    monkeypatch.setattr(schema, "find_markup_problems", lambda text: [])
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -11,14 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLE, SETTINGS
 
 from playbook import loader, messages
 from playbook.loader import load_file, load_library
 from playbook.problems import Problem, report
-
-GOLDEN_BASE = Path(__file__).parent / "golden" / "bands-gap" / "sample.yaml"
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = GOLDEN_BASE.read_text(encoding="utf-8").replace("    - min: 3", "    - min: 2")
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -29,7 +25,7 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 def test_a_valid_file_loads_into_an_exercise(tmp_path):
     write(tmp_path, "sample.yaml", SAMPLE)
-    library = load_library([tmp_path], root=tmp_path)
+    library = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path)
     assert library.ok, report(library.problems)
     (exercise,) = library.exercises
     assert exercise.id == "sample"
@@ -39,7 +35,7 @@ def test_a_valid_file_loads_into_an_exercise(tmp_path):
 
 def test_every_shipped_exercise_is_valid():
     root = Path(__file__).resolve().parent.parent
-    library = load_library([root / "exercises"], root=root)
+    library = load_library(settings=SETTINGS, paths=[root / "exercises"], root=root)
     assert library.ok, report(library.problems)
     assert len(library.exercises) >= 3
 
@@ -51,7 +47,7 @@ def test_problems_from_all_files_are_reported_together(tmp_path):
         "other.yaml",
         SAMPLE.replace("id: sample", "id: other").replace("format: pair", "format: duo"),
     )
-    library = load_library([tmp_path], root=tmp_path)
+    library = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path)
     assert sorted({p.path for p in library.problems}) == ["other.yaml", "sample.yaml"]
 
 
@@ -60,7 +56,7 @@ def test_nested_duplicate_keys_are_found_with_their_path(tmp_path):
         "  name: Listen to the end\n", "  name: Listen to the end\n  name: Again\n"
     )
     write(tmp_path, "sample.yaml", text)
-    (problem,) = load_library([tmp_path], root=tmp_path).problems
+    (problem,) = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
     assert (problem.line, problem.column, problem.key) == (7, 3, "idea.name")
     assert "duplicate key 'name' (first set on line 6)" in problem.message
 
@@ -71,22 +67,24 @@ def test_nested_duplicate_keys_are_found_with_their_path(tmp_path):
         "Use a < b and 3 > 2 freely.",
         "An autolink: <https://example.org/page>.",
         "Mail <someone@example.org> or [write](mailto:someone@example.org).",
-        "A [link](https://example.org), a [page](../other/) and **bold**.",
+        "A [link](https://example.org), a [step](#step-2) and **bold**.",
         "Literal braces \\{like this\\} are fine when escaped.",
+        "A comment <!-- never shown --> is dropped.",
     ],
 )
 def test_safe_markdown_is_accepted(tmp_path, markdown):
     write(
         tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f"'{markdown}'")
     )
-    library = load_library([tmp_path], root=tmp_path)
+    library = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path)
     assert library.ok, report(library.problems)
 
 
 # Each of these reaches the page as live markup or a script link if let through.
 INJECTIONS = [
     ("Click <b>here</b>.", "raw HTML is not allowed: found '<b>'"),
-    ("Hidden <!-- comment -->.", "raw HTML is not allowed"),
+    ("Hidden <!-- comment.", "this HTML comment is not closed"),
+    ("A <!-- closed --> comment and <b>a tag</b>", "raw HTML is not allowed: found '<b>'"),
     ("Image <img src=x onerror=alert(1)>", "raw HTML is not allowed"),
     ("<mailto:x/contenteditable/autofocus/onfocus=alert(1)>", "raw HTML is not allowed"),
     ("[x](JavaScript:alert(1))", "'javascript:'"),
@@ -101,7 +99,51 @@ INJECTIONS = [
     ("Text {#anchor}", "curly braces are not allowed"),
     ("Some *text*{ hidden }", "curly braces are not allowed"),
     ("Para\n{ contenteditable autofocus }", "curly braces are not allowed"),
+    ("<section markdown='1'>Text</section>", "a <section> wrapper is not needed here"),
 ]
+
+# Links that are safe but would break on the site.
+BROKEN_LINKS = [
+    ("[a page](../other/)", "the relative link '../other/' does not lead anywhere"),
+    ("[a page](/decide/personas/)", "the root-relative link '/decide/personas/' breaks"),
+    ("[home](/)", "the root-relative link '/' breaks"),
+    ("[x]({{site.baseurl}}/decide/)", "holds a template variable of another site engine"),
+    ("[x](other/page.md)", "the relative link 'other/page.md' does not lead anywhere"),
+]
+
+
+@pytest.mark.parametrize(("markdown", "fragment"), BROKEN_LINKS)
+def test_links_that_would_break_on_the_site_are_refused(tmp_path, markdown, fragment):
+    write(
+        tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f'"{markdown}"')
+    )
+    (problem,) = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
+    assert fragment in problem.message
+    assert "other-id.md" in problem.hint and "https://" in problem.hint
+
+
+def test_every_problem_in_a_field_is_reported(tmp_path):
+    markdown = "[a](/one/) then [b](javascript:x) then <i>c</i>"
+    write(
+        tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f'"{markdown}"')
+    )
+    problems = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
+    assert [p.key for p in problems] == ["idea.credit"] * 3
+    assert [p.column for p in problems] == sorted(p.column for p in problems)
+    assert len({p.column for p in problems}) == 3
+
+
+def test_a_link_to_an_exercise_that_does_not_exist_is_a_positioned_problem(tmp_path):
+    write(
+        tmp_path,
+        "sample.yaml",
+        SAMPLE.replace("After a blog post on engagement.", '"See [this](samlpe.md#step-1)."'),
+    )
+    (problem,) = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
+    assert problem.message == "this links to the exercise 'samlpe', which does not exist"
+    assert problem.hint == "did you mean 'sample'?"
+    line = (tmp_path / "sample.yaml").read_text().splitlines()[problem.line - 1]
+    assert line[problem.column - 1 :].startswith("](samlpe.md")
 
 
 @pytest.mark.parametrize(("markdown", "fragment"), INJECTIONS)
@@ -109,7 +151,7 @@ def test_markup_that_could_inject_is_refused(tmp_path, markdown, fragment):
     write(
         tmp_path, "sample.yaml", SAMPLE.replace("After a blog post on engagement.", f'"{markdown}"')
     )
-    (problem,) = load_library([tmp_path], root=tmp_path).problems
+    (problem,) = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
     assert problem.key == "idea.credit"
     assert fragment in problem.message
     assert problem.hint
@@ -121,7 +163,7 @@ def test_raw_html_is_located_on_its_own_line_inside_a_block(tmp_path):
         "      One person talks, the other listens.\n      Then <em>swap</em>.\n",
     )
     path = write(tmp_path, "sample.yaml", text)
-    (problem,) = load_library([tmp_path], root=tmp_path).problems
+    (problem,) = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
     line = path.read_text().splitlines()[problem.line - 1]
     assert line[problem.column - 1 :].startswith("<em>")
 
@@ -129,24 +171,24 @@ def test_raw_html_is_located_on_its_own_line_inside_a_block(tmp_path):
 def test_unchanged_files_come_from_the_cache_and_changed_ones_are_parsed_again(tmp_path):
     path = write(tmp_path, "sample.yaml", SAMPLE)
     cache: dict = {}
-    first = load_file(path, cache=cache)
-    assert load_file(path, cache=cache) is first
+    first = load_file(settings=SETTINGS, path=path, cache=cache)
+    assert load_file(settings=SETTINGS, path=path, cache=cache) is first
     path.write_text(SAMPLE.replace("A sample exercise", "A changed exercise"), encoding="utf-8")
-    second = load_file(path, cache=cache)
+    second = load_file(settings=SETTINGS, path=path, cache=cache)
     assert second is not first
     assert second.exercise.title == "A changed exercise"
 
 
 def test_unreadable_path_is_a_problem_not_a_crash(tmp_path):
     missing = tmp_path / "gone.yaml"
-    loaded = load_file(missing)
+    loaded = load_file(settings=SETTINGS, path=missing)
     assert loaded.exercise is None
     assert "cannot read this file" in loaded.problems[0].message
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
     (tmp_path / "sample.yaml").write_bytes("\ufeff".encode() + SAMPLE.encode())
-    assert load_library([tmp_path], root=tmp_path).ok
+    assert load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).ok
 
 
 def test_a_broken_file_does_not_cascade_into_unknown_related_ids(tmp_path):
@@ -156,7 +198,7 @@ def test_a_broken_file_does_not_cascade_into_unknown_related_ids(tmp_path):
         "other.yaml",
         SAMPLE.replace("id: sample", "id: other").replace("minutes: 20", "minutes: x"),
     )
-    problems = load_library([tmp_path], root=tmp_path).problems
+    problems = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path).problems
     assert [p.path for p in problems] == ["other.yaml"]
 
 
@@ -188,8 +230,8 @@ def test_report_adds_annotations_only_inside_github_actions(monkeypatch):
 
 
 def test_yml_extension_is_found(tmp_path):
-    shutil.copy(GOLDEN_BASE, tmp_path / "sample.yml")
-    library = load_library([tmp_path], root=tmp_path)
+    (tmp_path / "sample.yml").write_text(SAMPLE, encoding="utf-8")
+    library = load_library(settings=SETTINGS, paths=[tmp_path], root=tmp_path)
     assert [f.display for f in library.files] == ["sample.yml"]
 
 
@@ -214,7 +256,15 @@ def run_validate(folder: Path, *args: str) -> subprocess.CompletedProcess:
     """`playbook validate` in a separate process: a crash (SIGSEGV) or a hang there
     fails the test instead of killing or stalling pytest."""
     return subprocess.run(
-        [sys.executable, "-c", "from playbook.cli import main; main()", "validate", *args],
+        [
+            sys.executable,
+            "-c",
+            "from playbook.cli import main; main()",
+            "validate",
+            "--config",
+            str(ROOT / "playbook.yml"),
+            *args,
+        ],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -328,7 +378,7 @@ def test_a_link_to_a_file_outside_the_repository_is_refused_and_not_echoed(tmp_p
     secret = write(tmp_path, "secret.yaml", "private-token: s3cr3t\n")
     (repo / "exercises" / "sample.yaml").symlink_to(secret)
     for root in (repo, None):
-        (problem,) = load_library([repo / "exercises"], root=root).problems
+        (problem,) = load_library(settings=SETTINGS, paths=[repo / "exercises"], root=root).problems
         assert (problem.line, problem.column) == (1, 1)
         assert "a link to a file outside the repository" in problem.message
         assert problem.hint
@@ -340,7 +390,7 @@ def test_a_link_to_a_file_inside_the_repository_is_read(tmp_path):
     (repo / "shared").mkdir()
     write(repo / "shared", "sample.yaml", SAMPLE)
     (repo / "exercises" / "sample.yaml").symlink_to(Path("..", "shared", "sample.yaml"))
-    library = load_library([repo / "exercises"], root=repo)
+    library = load_library(settings=SETTINGS, paths=[repo / "exercises"], root=repo)
     assert library.ok, report(library.problems)
     assert library.exercises[0].id == "sample"
 
@@ -349,7 +399,7 @@ def test_a_link_to_nothing_and_a_folder_named_like_a_file_are_problems(tmp_path)
     repo = repository(tmp_path)
     (repo / "exercises" / "gone.yaml").symlink_to("missing.yaml")
     (repo / "exercises" / "folder.yaml").mkdir()
-    problems = load_library([repo / "exercises"], root=repo).problems
+    problems = load_library(settings=SETTINGS, paths=[repo / "exercises"], root=repo).problems
     assert [(p.path, p.line, p.message) for p in problems] == [
         (
             "exercises/folder.yaml",
@@ -363,7 +413,7 @@ def test_a_link_to_nothing_and_a_folder_named_like_a_file_are_problems(tmp_path)
 def test_a_file_too_large_is_refused_by_its_size_and_reads_are_bounded(tmp_path, monkeypatch):
     big = write(tmp_path, "big.yaml", "a: " + "x" * (2 * loader.MAX_BYTES))
     monkeypatch.setattr(loader, "_read_bounded", None)  # must not be reached
-    (problem,) = load_file(big).problems
+    (problem,) = load_file(settings=SETTINGS, path=big).problems
     assert problem.message == "this file is 128 KB; an exercise file must be under 64 KB"
     monkeypatch.undo()
     data, _ = loader._read_bounded(big)
@@ -400,12 +450,13 @@ def test_a_file_replaced_after_its_check_is_still_read_safely(tmp_path, monkeypa
     monkeypatch.setattr(loader.os, "lstat", lambda path: real_lstat(small))
     outcome: list = []
     reader = threading.Thread(
-        target=lambda: outcome.append(load_file(tmp_path / "pipe.yaml")), daemon=True
+        target=lambda: outcome.append(load_file(settings=SETTINGS, path=tmp_path / "pipe.yaml")),
+        daemon=True,
     )
     reader.start()
     reader.join(timeout=20)
     assert outcome, "reading a pipe blocked"
     (pipe,) = outcome[0].problems
     assert pipe.message.startswith("expected a regular file, found a named pipe")
-    (big,) = load_file(tmp_path / "big.yaml").problems
+    (big,) = load_file(settings=SETTINGS, path=tmp_path / "big.yaml").problems
     assert big.message.startswith("this file is 128 KB")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, SETTINGS
 
 from playbook.cli import main
 from playbook.loader import load_library
@@ -73,7 +73,7 @@ def poppler():
 
 @pytest.fixture(scope="module")
 def exercises():
-    library = load_library([ROOT / "exercises"], root=ROOT)
+    library = load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT)
     assert library.ok, library.problems
     return {ex.id: ex for ex in library.exercises}
 
@@ -129,13 +129,14 @@ def test_pdf_has_the_whole_worksheet_and_nothing_else(
     expected += [item.text for item in ex.checklist.items]
     expected += [band.label for band in ex.checklist.bands]
     expected += [f"Total: ________ of {ex.checklist.max_score} points"]
+    expected += [SETTINGS.config.words.name, SETTINGS.config.words.with_whom]
     missing = [s for s in expected if normalized(s) not in text]
     assert not missing, f"not in the PDF of {exercise_id}: {missing}"
     chrome = [s for s in SITE_CHROME if s in text]
     assert not chrome, f"site text in the PDF of {exercise_id}: {chrome}"
     page = (built_site / "exercises" / exercise_id / "index.html").read_text(encoding="utf-8")
     if ex.facilitator_notes:
-        notes = re.search(r'<div class="pb-facilitator">(.*?)</div>', page, re.S)
+        notes = re.search(r'<div class="pb-facilitator pb-notes">(.*?)</div>', page, re.S)
         assert notes, "the page has no facilitator notes section"
         for sentence in re.split(r"(?<=[.!?])\s+", html_text(notes.group(1))):
             assert sentence[:60] not in text, (

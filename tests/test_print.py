@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SETTINGS
 
 from playbook.loader import load_library
 
@@ -22,7 +22,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "print"
 @pytest.fixture(scope="module")
 def exercise():
     """The exercise whose worksheet has the most kinds of field (then the most fields)."""
-    library = load_library([ROOT / "exercises"], root=ROOT)
+    library = load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT)
     assert library.ok, library.problems
     with_notes = [ex for ex in library.exercises if ex.facilitator_notes]
     assert with_notes, "no exercise has facilitator notes"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SETTINGS
 from pydantic import BaseModel, Field, create_model
 
-from playbook import messages, schema
+from playbook import config, rules, schema
 from playbook.reference import (
+    CONFIG_REFERENCE_PATH,
+    PUBLISHED_CONFIG_SCHEMA_PATH,
     PUBLISHED_SCHEMA_PATH,
     REFERENCE_PATH,
     anchor_of,
@@ -17,16 +19,23 @@ from playbook.reference import (
     example_of,
     heading_of,
     models,
+    published_config_schema,
     published_schema,
-    reference_markdown,
     render_reference,
 )
 from playbook.render import make_environment
-from playbook.schema import Exercise
+
+Exercise = SETTINGS.model
+
+
+def reference_markdown() -> str:
+    return render_reference(SETTINGS.model, SETTINGS)
 
 
 def _sections(markdown: str) -> dict[str, str]:
-    """Second-level heading → the text under it."""
+    """Second-level heading → the text under it, from the contents on (the sections
+    before it explain the rules)."""
+    markdown = markdown[markdown.index("\n## Contents") :]
     parts = re.split(r"(?m)^## (.+)$", markdown)
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
@@ -48,20 +57,24 @@ def _all_models() -> set[type[BaseModel]]:
 
 
 def test_every_model_has_a_section():
-    reached = [model for model, _ in models()]
-    assert set(reached) == _all_models()
+    reached = [model for model, _ in models(Exercise)]
+    # The playbook's model narrows the base model's vocabularies: it stands in for it.
+    assert set(reached) == (_all_models() - {schema.Exercise}) | {Exercise}
     assert len(reached) == len(set(reached))
     sections = _sections(reference_markdown())
     assert list(sections)[1:] == [heading_of(m) for m in reached]
 
 
-@pytest.mark.parametrize("model", sorted(_all_models(), key=lambda m: m.__name__), ids=str)
+_MODELS = sorted((_all_models() - {schema.Exercise}) | {Exercise}, key=lambda m: m.__name__)
+
+
+@pytest.mark.parametrize("model", _MODELS, ids=str)
 def test_every_field_is_listed_in_order(model):
     section = _sections(reference_markdown())[heading_of(model)]
     assert _keys(section) == list(model.model_fields)
 
 
-@pytest.mark.parametrize("model", sorted(_all_models(), key=lambda m: m.__name__), ids=str)
+@pytest.mark.parametrize("model", _MODELS, ids=str)
 def test_every_field_is_documented(model):
     """A field without a description or an example would leave a hole in the page
     (and in editor completion): describe it in schema.py."""
@@ -76,8 +89,8 @@ def test_every_field_is_documented(model):
 def test_rows_show_type_required_default_and_example():
     section = _sections(reference_markdown())["Step"]
     rows = {key: row for key, row in re.findall(r"(?m)^\| `([a-z_]+)` \|(.*)$", section)}
-    assert "a whole number from 1 to 240" in rows["minutes"]
-    assert "| required | — |" in rows["minutes"]
+    assert "a whole number from 1 to 480" in rows["minutes"]
+    assert "| optional | none |" in rows["minutes"]
     assert "| `10` |" in rows["minutes"]
     assert "a list of lines of plain text" in rows["prompts"]
     assert "| optional | empty list |" in rows["prompts"]
@@ -92,21 +105,41 @@ def test_types_are_in_plain_words():
 
 def test_links_between_sections_resolve():
     text = reference_markdown()
-    anchors = {anchor_of(model) for model, _ in models()} | {"contents"}
+    anchors = {anchor_of(model) for model, _ in models(Exercise)} | {"contents"}
     for target in re.findall(r"\]\(#([^)]+)\)", text):
         assert target in anchors
 
 
 def test_the_complete_example_is_a_valid_exercise():
     exercise = Exercise.model_validate(example_of(Exercise))
-    assert list(messages.exercise_rules(exercise)) == []
+    assert list(rules.exercise_rules(exercise, SETTINGS)) == []
+
+
+def test_the_configuration_reference_covers_every_key():
+    text = render_reference(config.PlaybookConfig)
+    for model, _ in models(config.PlaybookConfig):
+        section = _sections(text)[heading_of(model)]
+        assert _keys(section) == list(model.model_fields)
+
+
+def test_the_vocabularies_of_the_configuration_reach_the_reference():
+    text = reference_markdown()
+    for term in (*SETTINGS.config.audiences, *SETTINGS.config.formats):
+        assert f"`{term.id}`" in text
+    for level in SETTINGS.config.difficulties:
+        assert f"**{level.label}** (`{level.id}`): {level.description}" in text
 
 
 def test_describe_type():
     assert describe_type(schema.Slug) == (
         "an id: lowercase words joined by hyphens (at most 60 characters)"
     )
-    assert describe_type(schema.Format) == "one of `solo`, `pair`, `one-on-one`, `team`"
+    fmt = Exercise.model_fields["format"].annotation
+    assert describe_type(fmt) == (
+        "one of `solo`, `pair`, `one-on-one`, `team` or a list of values from "
+        "`solo`, `pair`, `one-on-one`, `team`"
+    )
+    assert describe_type(schema.Minutes).startswith("a time: a whole number of minutes")
     assert describe_type(list[schema.Line]).startswith("a list of lines of plain text")
     assert describe_type(schema.Prose | None) == "Markdown text (no raw HTML)"
 
@@ -116,13 +149,14 @@ def test_the_page_changes_when_the_schema_changes():
     extended = create_model(
         "Exercise",
         __base__=Exercise,
+        __module__=schema.__name__,
         energy_level=(
             int,
             Field(default=3, ge=1, le=5, description="How much energy the exercise takes."),
         ),
     )
-    before = render_reference(Exercise)
-    after = render_reference(extended)
+    before = render_reference(Exercise, SETTINGS)
+    after = render_reference(extended, SETTINGS)
     assert "energy_level" not in before
     row = next(ln for ln in after.splitlines() if ln.startswith("| `energy_level` |"))
     assert row == (
@@ -135,14 +169,15 @@ def test_the_page_changes_when_the_schema_changes():
 def test_reference_is_a_generated_page():
     from playbook.generate import generate_pages
 
-    pages = {page.path: page for page in generate_pages([], make_environment(None))}
+    pages = {page.path: page for page in generate_pages([], make_environment(SETTINGS))}
     assert pages[REFERENCE_PATH].content == reference_markdown()
+    assert pages[CONFIG_REFERENCE_PATH].content == render_reference(config.PlaybookConfig)
 
 
 def test_reference_page_in_the_built_site(built_site):
     page = built_site / "reference" / "exercise-schema" / "index.html"
     html = page.read_text(encoding="utf-8")
-    for model, _ in models():
+    for model, _ in models(Exercise):
         assert f'id="{anchor_of(model)}"' in html
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'href="reference/exercise-schema/"' in home
@@ -151,7 +186,10 @@ def test_reference_page_in_the_built_site(built_site):
 
 def test_the_json_schema_is_published_with_the_site(built_site):
     committed = (ROOT / "schema" / "exercise.schema.json").read_text(encoding="utf-8")
-    assert published_schema() == committed
+    assert published_schema(SETTINGS) == committed
+    config_schema = (ROOT / PUBLISHED_CONFIG_SCHEMA_PATH).read_text(encoding="utf-8")
+    assert published_config_schema() == config_schema
+    assert (built_site / PUBLISHED_CONFIG_SCHEMA_PATH).read_text(encoding="utf-8") == config_schema
     published = built_site / PUBLISHED_SCHEMA_PATH
     assert published.read_text(encoding="utf-8") == committed
     html = (built_site / "reference" / "exercise-schema" / "index.html").read_text()

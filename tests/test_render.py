@@ -8,80 +8,15 @@ import sys
 
 import jinja2
 import pytest
+from conftest import SETTINGS
+from sample_data import Exercise, exercise, other
 
 from playbook.generate import RenderCache, generate_pages
 from playbook.render import line, make_environment
-from playbook.schema import Exercise
-
-BASE = {
-    "id": "sample",
-    "title": "A sample exercise",
-    "summary": "A short exercise.",
-    "updated": __import__("datetime").date(2026, 11, 22),
-    "idea": {"name": "Listen to the end", "credit": "After *a blog post*."},
-    "purpose": "Practise **staying** a little longer.",
-    "audiences": ["seller", "manager"],
-    "format": "pair",
-    "minutes": 20,
-    "difficulty": "introductory",
-    "themes": ["listening", "customer-meetings"],
-    "steps": [
-        {
-            "title": "Listen",
-            "minutes": 10,
-            "instructions": "One talks.",
-            "prompts": ["What did you hear?"],
-        },
-        {"title": "Swap", "minutes": 10, "instructions": "Swap roles."},
-    ],
-    "worksheet": {
-        "fields": [
-            {"id": "goal", "type": "short", "label": "Your goal", "help": "One line."},
-            {"id": "notes", "type": "long", "lines": 6, "label": "Notes"},
-            {"id": "questions", "type": "list", "items": 4, "label": "Questions"},
-            {
-                "id": "log",
-                "type": "table",
-                "columns": ["Date", "Who", "Why"],
-                "rows": 3,
-                "label": "Log",
-            },
-            {
-                "id": "focus",
-                "type": "rating",
-                "label": "Focus",
-                "low": "Distracted",
-                "high": "Present",
-            },
-        ]
-    },
-    "checklist": {
-        "items": [
-            {"id": "waited", "text": "I waited.", "points": 2},
-            {"id": "depth", "text": "How deep did it go?", "points": 3, "kind": "scale"},
-        ],
-        "bands": [
-            {"min": 0, "max": 2, "label": "Start", "advice": "Try again."},
-            {"min": 3, "max": 5, "label": "Good", "advice": "Try with a customer."},
-        ],
-    },
-    "debrief": ["What surprised you?"],
-    "facilitator_notes": "Watch the *pause*.",
-    "variations": [{"name": "Remote", "description": "Cameras on."}],
-    "related": ["other"],
-}
-
-
-def exercise(**changes) -> Exercise:
-    return Exercise.model_validate({**BASE, **changes})
-
-
-def other() -> Exercise:
-    return exercise(id="other", title="The other one", related=[])
 
 
 def render(ex: Exercise, env=None) -> str:
-    pages = generate_pages([ex, other()], env or make_environment())
+    pages = generate_pages([ex, other()], env or make_environment(SETTINGS))
     return next(p.content for p in pages if p.exercise_id == ex.id)
 
 
@@ -98,9 +33,16 @@ def test_front_matter_carries_title_description_and_tags(page):
 
 
 def test_overview_card(page):
-    assert "**Time:** 20 minutes" in page
-    assert "**People:** 2 (pair)" in page
-    assert "**Difficulty:** Introductory" in page
+    assert (
+        '**Time:** <span class="pb-time"><span class="pb-time-part">Prep 5 min</span> · '
+        '<span class="pb-time-part">Session 20 min</span> · '
+        '<span class="pb-time-part">Follow-up within 7 days</span></span>'
+    ) in page
+    assert "**People:** 2–6 (pair). Make one trio: the third person keeps time." in page
+    assert (
+        "**Difficulty:** [Introductory](../levels.md#introductory): "
+        "No practice assumed; a first go at the idea."
+    ) in page
     assert "[Sellers](../audiences/seller.md), [Managers](../audiences/manager.md)" in page
     assert "[Customer meetings](../themes/customer-meetings.md)" in page
 
@@ -141,20 +83,62 @@ def test_rating_offers_one_to_five_with_anchors(page):
 
 
 def test_checklist_ticks_scales_and_bands(page):
-    assert 'data-pb-max="5"' in page
+    assert 'data-pb-max="6" data-pb-max-session="5"' in page
     assert re.search(r'<input type="checkbox" name="check.waited" value="2"', page)
     assert re.findall(r'name="check.depth" value="(\d)"', page) == ["0", "1", "2", "3"]
     assert (
-        '<tr data-pb-min="0" data-pb-max="2"><td>0–2</td><th scope="row">Start</th><td>Try again.</td></tr>'
-        in page
-    )
-    assert "the most you can score is 5" in page
+        '<tr data-pb-min="0" data-pb-max="2"><td>0–2</td><th scope="row">'
+        '<span class="pb-band-label">Start</span></th><td>Try again.</td></tr>'
+    ) in page
+    assert "the most you can score is 6" in page
+
+
+def test_checklist_keeps_session_and_follow_up_items_apart(page):
+    session, later = re.findall(r'<ul class="pb-items" data-pb-when="([a-z-]+)"', page)
+    assert (session, later) == ("session", "follow-up")
+    after = page[page.index('data-pb-when="follow-up"') :]
+    assert "check.again" in after and "check.waited" not in after
+    assert "at the end of the session (at most 5)" in page
+    assert "after the follow-up (at most 1)" in page
+
+
+def test_a_band_only_the_follow_up_reaches_says_so(page):
+    row = re.search(r'<tr data-pb-min="6"[^\n]*', page).group(0)
+    assert "data-pb-needs-follow-up" in row
+    assert "(reached only with the follow-up)" in row
+    assert "follow-up" not in re.search(r'<tr data-pb-min="3"[^\n]*', page).group(0)
+
+
+def test_before_during_and_after_are_sections_of_their_own(page):
+    assert "## Before the session (5 min) { #before }" in page
+    assert "## During the session (20 min) { #steps }" in page
+    assert "## After the session, within 7 days { #after }" in page
+    assert page.index("#before") < page.index("#steps") < page.index("#after")
+
+
+def test_who_it_fits_and_when_to_use_it(page):
+    assert "**Use it when**\n\n- Before a customer meeting" in page
+    assert "**Not when**\n\n- In a crisis" in page
+
+
+def test_every_worksheet_has_a_header_for_whose_it_is(page):
+    for key in ("@name", "@with", "@date"):
+        assert f'data-pb-key="{key}"' in page
+    assert '<label for="pbh-name">Your name</label>' in page
+
+
+def test_the_run_sheet_has_a_timed_agenda_and_what_to_have_ready(page):
+    sheet = page[page.index('<section class="pb-runsheet') : page.index("</section>")]
+    assert "<li>A timer</li>" in sheet
+    rows = re.findall(r'<tr data-pb-offset="(\d+)"><td class="pb-clock">([^<]+)</td>', sheet)
+    assert rows == [("0", "+0:00"), ("10", "+0:10"), ("20", "+0:20")]
+    assert "Afterwards, within 7 days" in sheet
 
 
 def test_debrief_variations_notes_and_related(page):
     assert "1. What surprised you?" in page
     assert "### Remote\n\n<p>Cameras on.</p>" in page
-    assert '<div class="pb-facilitator">\n<p>Watch the <em>pause</em>.' in page
+    assert '<div class="pb-facilitator pb-notes">\n<p>Watch the <em>pause</em>.' in page
     assert "- [The other one](other.md)" in page
 
 
@@ -179,19 +163,21 @@ def test_tags_are_refused_even_in_one_line_fields():
 def test_templates_fail_loudly_on_a_typo(tmp_path):
     (tmp_path / "exercise.md.j2").write_text("{{ ex.titel }}")
     with pytest.raises(jinja2.UndefinedError):
-        render(exercise(), make_environment(tmp_path))
+        render(exercise(), make_environment(SETTINGS, tmp_path))
 
 
 def test_a_site_template_overrides_the_package_default(tmp_path):
-    (tmp_path / "_overview.md.j2").write_text("CUSTOM OVERVIEW {{ ex.minutes }}\n")
-    page = render(exercise(), make_environment(tmp_path))
+    (tmp_path / "_overview.md.j2").write_text("CUSTOM OVERVIEW {{ ex.session.minutes }}\n")
+    page = render(exercise(), make_environment(SETTINGS, tmp_path))
     assert "CUSTOM OVERVIEW 20" in page
     assert "**Time:**" not in page
     assert "## Worksheet" in page  # the rest still comes from the package
 
 
 def test_catalog_theme_and_audience_pages():
-    pages = {p.path: p.content for p in generate_pages([exercise(), other()], make_environment())}
+    pages = {
+        p.path: p.content for p in generate_pages([exercise(), other()], make_environment(SETTINGS))
+    }
     assert set(pages) >= {
         "exercises/index.md",
         "exercises/sample.md",
@@ -206,11 +192,47 @@ def test_catalog_theme_and_audience_pages():
     assert "(../exercises/sample.md)" in pages["exercises/index.md"]
     assert "(../exercises/other.md)" in pages["themes/listening.md"]
     assert "- [Listening](../themes/listening.md): 2 exercises" in pages["themes/index.md"]
-    assert 'data-pb-format="pair" data-pb-minutes="20"' in pages["exercises/index.md"]
+    assert (
+        'data-pb-format="pair" data-pb-minutes="20" data-pb-people="2 6"'
+        in pages["exercises/index.md"]
+    )
+
+
+def test_a_worked_example_is_shown_apart_from_the_worksheet():
+    example = {
+        "who": "Sam, a fictional seller",
+        "answers": {
+            "goal": "A pilot",
+            "questions": ["Why now?"],
+            "focus": 4,
+            "log": [["Mon", "Ana", "Renewal"]],
+        },
+    }
+    page = render(exercise(worked_example=example))
+    block = page[page.index('<details class="pb-example"') : page.index("</details>")]
+    assert "data-search-exclude" in block and "data-pb-key" not in block
+    assert "<dt>Your goal</dt>\n<dd><p>A pilot</p></dd>" in block
+    assert "<li>Why now?</li>" in block and "4 of 5 (Distracted … Present)" in block
+    assert "<td>Mon</td><td>Ana</td><td>Renewal</td>" in block
+    assert page.index("</form>") < page.index('<details class="pb-example"')
+
+
+def test_examples_resources_and_licence():
+    page = render(
+        exercise(
+            examples=[{"title": "A team's run", "text": "They *found* two gaps."}],
+            resources=[{"title": "A guide", "url": "https://example.org/g", "note": "Short."}],
+            licence={"name": "Public domain", "url": "https://example.org/pd"},
+        )
+    )
+    assert "## Examples { #examples }" in page and "<em>found</em>" in page
+    assert "- [A guide](https://example.org/g): Short." in page
+    assert 'Licence: <a href="https://example.org/pd">Public domain</a>.' in page
+    assert "· Public domain ·" in page  # the print footer
 
 
 def test_render_cache_reuses_pages_of_unchanged_exercises():
-    env, cache = make_environment(), RenderCache()
+    env, cache = make_environment(SETTINGS), RenderCache()
     first, second = exercise(), other()
     generate_pages([first, second], env, cache=cache)
     assert (cache.hits, cache.misses) == (0, 2)

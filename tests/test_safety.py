@@ -375,22 +375,6 @@ def test_a_broken_template_is_reported_at_its_line(project, command, kind):
     assert not (project / "site").exists()
 
 
-def test_a_timings_file_in_a_missing_folder_is_a_warning(project, tmp_path):
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env["PLAYBOOK_TIMINGS_FILE"] = str(tmp_path / "missing" / "timings.json")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "site")],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stderr
-    assert_one_clear_line(result.stderr, "PLAYBOOK_TIMINGS_FILE: cannot write", "missing")
-    assert (tmp_path / "site" / "index.html").is_file()
-    assert not (tmp_path / "missing").exists()
-
-
 # --- playbook generate ----------------------------------------------------------------
 
 

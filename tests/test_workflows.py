@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,7 @@ def test_validate_step_annotates_the_pull_request(monkeypatch, tmp_path):
     from click.testing import CliRunner
 
     monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "playbook.yml", tmp_path / "playbook.yml")
     (tmp_path / "exercises").mkdir()
     (tmp_path / "exercises" / "broken.yaml").write_text("id: broken\ntitel: x\n")
     result = CliRunner().invoke(main, ["validate"], env={"GITHUB_ACTIONS": "true"})
