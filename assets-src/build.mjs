@@ -1,4 +1,4 @@
-// Builds the scripts the site serves (content/assets/*.js) from their readable sources
+// Builds the scripts the site serves (playbook/assets/*.js) from their readable sources
 // in assets-src/.
 //   npm run build:js           write the built files
 //   npm run check:js           exit 1 if a built file is not up to date
@@ -9,7 +9,7 @@ const SCRIPTS = ["playbook", "print", "catalog"];
 let stale = false;
 for (const name of SCRIPTS) {
   const source = new URL(`./${name}.js`, import.meta.url);
-  const target = new URL(`../content/assets/${name}.js`, import.meta.url);
+  const target = new URL(`../playbook/assets/${name}.js`, import.meta.url);
   const preamble = `/* Engagement Playbook. Built from assets-src/${name}.js by \`npm run build:js\`: edit that file. */`;
   const { code } = await minify(readFileSync(source, "utf8"), {
     ecma: 2020,
@@ -24,7 +24,7 @@ for (const name of SCRIPTS) {
       current = readFileSync(target, "utf8");
     } catch {}
     if (current !== built) {
-      console.error(`content/assets/${name}.js is out of date: run \`npm run build:js\``);
+      console.error(`playbook/assets/${name}.js is out of date: run \`npm run build:js\``);
       stale = true;
     }
   } else {

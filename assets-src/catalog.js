@@ -1,6 +1,8 @@
 /* Catalog filters: the form is in the page (hidden until this runs); without JavaScript
    every card stays listed. Each <select> names the card attribute it matches
-   (data-pb-match): "minutes" means "up to", the others a word in the card's list. */
+   (data-pb-match): "minutes" means "up to" (a session given as a range counts by its
+   shorter end), "people" a head-count within the card's range, the others a word in the
+   card's list. */
 (() => {
   function init() {
     const form = document.querySelector("form.pb-filters");
@@ -20,7 +22,12 @@
         const ok = selects.every(({ value, dataset }) => {
           const have = card.dataset["pb" + dataset.pbMatch[0].toUpperCase() + dataset.pbMatch.slice(1)] || "";
           if (!value) return true;
-          return dataset.pbMatch === "minutes" ? +have <= +value : have.split(" ").includes(value);
+          if (dataset.pbMatch === "minutes") return have !== "" && +have <= +value;
+          if (dataset.pbMatch === "people") {
+            const [low, high] = have.split(" ").map(Number);
+            return low <= +value && +value <= high;
+          }
+          return have.split(" ").includes(value);
         });
         card.hidden = !ok;
         shown += ok;

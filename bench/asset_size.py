@@ -1,6 +1,6 @@
 """The playbook's own JavaScript and CSS against its size budget.
 
-Prints the gzipped size of every file under content/assets/ and the total of the
+Prints the gzipped size of every file under playbook/assets/ and the total of the
 .js and .css files against the budget; exits with status 1 when over it.
 
     .venv/bin/python bench/asset_size.py
@@ -12,7 +12,7 @@ import gzip
 import sys
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parent.parent / "content" / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "playbook" / "assets"
 BUDGET = (
     16 * 1024
 )  # bytes, gzipped: all of the playbook's own JS and CSS together (run-sheet, split scores, planner and worksheet copies included)

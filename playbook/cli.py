@@ -24,7 +24,13 @@ import jinja2
 
 from .config import CONFIG_NAME, ConfigError, Settings, find_config, load_settings
 from .generate import generate_pages, write_pages
-from .loader import display_path, find_exercise_files, load_library, parse_exercise
+from .loader import (
+    display_path,
+    find_exercise_files,
+    load_library,
+    load_pathways,
+    parse_exercise,
+)
 from .messages import close_matches, suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
@@ -35,6 +41,7 @@ from .schema import SLUG_PATTERN
 SCHEMA_PATH = Path("schema/exercise.schema.json")
 CONFIG_SCHEMA_PATH = Path("schema/playbook.schema.json")
 EXERCISES = Path("exercises")
+PATHWAYS = Path("pathways")
 TEMPLATES = Path("templates")
 
 # A folder holding one of these was written by us, so we may replace it (and nothing else).
@@ -105,10 +112,17 @@ def validate(paths: tuple[Path, ...], config_path: Path | None) -> None:
     library = load_library(sorted(folders | set(wanted)), settings=settings, root=Path.cwd())
     selected = {display_path(p, Path.cwd()) for p in find_exercise_files(wanted)}
     problems = [p for p in library.problems if p.path in selected]
+    checked = f"{len(selected)} exercise file{'s' if len(selected) != 1 else ''}"
+    if not paths and PATHWAYS.is_dir():
+        exercises = {f.raw_id: f.exercise for f in library.files if f.raw_id}
+        pathways = load_pathways(PATHWAYS, settings=settings, exercises=exercises, root=Path.cwd())
+        problems += pathways.problems
+        count = len(find_exercise_files([PATHWAYS]))
+        checked += f" and {count} pathway{'s' if count != 1 else ''}"
     if problems:
         click.echo(report(problems), err=True)
         sys.exit(1)
-    click.echo(f"{len(selected)} exercise file{'s' if len(selected) != 1 else ''} OK.")
+    click.echo(f"{checked} OK.")
 
 
 @main.command()
@@ -327,8 +341,19 @@ def generate(out_dir: Path, exercises: Path, templates: Path, config_path: Path 
     if not library.ok:
         click.echo(report(library.problems), err=True)
         sys.exit(1)
+    pathways = load_pathways(
+        PATHWAYS,
+        settings=settings,
+        exercises={ex.id: ex for ex in library.exercises},
+        root=Path.cwd(),
+    )
+    if pathways.problems:
+        click.echo(report(pathways.problems), err=True)
+        sys.exit(1)
     try:
-        pages = generate_pages(library.exercises, make_environment(settings, templates))
+        pages = generate_pages(
+            library.exercises, make_environment(settings, templates), pathways=pathways.pathways
+        )
     except jinja2.TemplateError as error:
         click.echo(describe_template_error(error, Path.cwd()), err=True)
         sys.exit(1)
@@ -350,6 +375,49 @@ def _may_write_into(folder: Path, marker: str) -> bool:
     if not folder.exists():
         return True
     return (folder / marker).is_file() or not any(folder.iterdir())
+
+
+@main.command("import")
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=EXERCISES, show_default=True)
+@click.option("--audience", "audiences", multiple=True, help="Who the methods are for (repeat).")
+@click.option("--format", "formats", multiple=True, help="How people take part (repeat).")
+@click.option(
+    "--aliases",
+    help="The methods' old addresses, kept as aliases: e.g. '{category}/{stem}/' "
+    "({stem} is the file name, {category} the front matter's category).",
+)
+@config_option
+def import_command(
+    source: Path,
+    out: Path,
+    audiences: tuple[str, ...],
+    formats: tuple[str, ...],
+    aliases: str | None,
+    config_path: Path | None,
+) -> None:
+    """Convert a folder of Markdown methods (front matter and sections) into exercises.
+
+    Reports, method by method, what it changed on the way and what it could not map;
+    never overwrites a file. Exits 1 when a written file does not validate yet.
+    """
+    from .importer import convert_folder
+    from .importer import report as conversion_report
+
+    settings = _settings(config_path)
+    audience_ids = [_one_of(a, settings.audiences, "--audience") for a in audiences]
+    format_ids = [_one_of(f, settings.formats, "--format") for f in formats]
+    results = convert_folder(
+        source,
+        out,
+        settings=settings,
+        audiences=audience_ids or [next(iter(settings.audiences))],
+        formats=format_ids or [next(iter(settings.formats))],
+        aliases=aliases,
+    )
+    click.echo(conversion_report(results))
+    if any(r.problems for r in results):
+        sys.exit(1)
 
 
 @main.command()

@@ -22,12 +22,14 @@ from .schema import (
     Label,
     Line,
     Model,
+    Pathway,
     Prose,
     Slug,
     Summary,
     Title,
     Url,
     exercise_model,
+    pathway_model,
 )
 
 CONFIG_NAME = "playbook.yml"
@@ -169,6 +171,10 @@ class Settings:
             tuple(t.id for t in c.themes) if c.themes is not None else None,
             tuple(s.id for s in c.sections),
         )
+
+    @functools.cached_property
+    def pathway_model(self) -> type[Pathway]:
+        return pathway_model(tuple(a.id for a in self.config.audiences))
 
     @functools.cached_property
     def audiences(self) -> dict[str, Term]:

@@ -24,13 +24,14 @@ from markupsafe import Markup, escape
 from .config import Settings
 from .reference import reference_pages
 from .rules import band_needs_follow_up
-from .schema import Exercise
+from .schema import Exercise, Pathway
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 EXERCISES_DIR = "exercises"
 THEMES_DIR = "themes"
 AUDIENCES_DIR = "audiences"
+PATHWAYS_DIR = "pathways"
 LEVELS_PATH = "levels.md"
 # What later steps (playbook pdf) read instead of the built HTML: one entry a page.
 MANIFEST_PATH = "playbook-manifest.json"
@@ -44,6 +45,12 @@ class Page:
     content: str
     exercise_id: str | None = None
     in_nav: bool = False
+    # The key of the file it is made from, in the sources the plugin knows (edit links).
+    source: str | None = None
+
+    @property
+    def source_key(self) -> str | None:
+        return self.source or self.exercise_id
 
 
 @dataclass
@@ -92,17 +99,20 @@ def generate_pages(
     *,
     cache: RenderCache | None = None,
     use_directory_urls: bool = True,
+    pathways: Iterable[Pathway] = (),
 ) -> list[Page]:
     settings: Settings = env.globals["playbook"]
     exercises = sorted(exercises, key=lambda ex: ex.title.lower())
+    pathways = list(pathways)
     by_id = {ex.id: ex for ex in exercises}
     pages = [_exercise_page(ex, by_id, env, cache) for ex in exercises]
-    pages += _catalog_pages(exercises, env, settings, cache)
+    pages += _catalog_pages(exercises, env, settings, cache, pathways)
+    pages += _pathway_pages(pathways, by_id, env)
     if settings.config.difficulties:
         pages.append(_levels_page(env))
     pages += [Page(path, text) for path, text in reference_pages(settings)]
     pages += _redirect_pages(exercises, use_directory_urls)
-    pages.append(Page(MANIFEST_PATH, manifest(exercises, settings, use_directory_urls)))
+    pages.append(Page(MANIFEST_PATH, manifest(exercises, pathways, use_directory_urls)))
     return pages
 
 
@@ -190,6 +200,7 @@ def _catalog_pages(
     env: jinja2.Environment,
     settings: Settings,
     cache: RenderCache | None = None,
+    pathways: list[Pathway] = (),
 ) -> list[Page]:
     by_theme: dict[str, list[Exercise]] = defaultdict(list)
     by_audience: dict[str, list[Exercise]] = defaultdict(list)
@@ -209,6 +220,7 @@ def _catalog_pages(
             themes=themes,
             audiences=audiences,
             **catalog_filters(exercises, settings),
+            pathways=pathways,
             front_matter=_front_matter({"title": f"All {settings.config.words.exercises}"}),
         ),
         _group_index(catalog, THEMES_DIR, "theme", themes, by_theme, settings.theme_label),
@@ -254,6 +266,82 @@ def _group(catalog, folder, slug, kind, label, groups, title) -> Page:  # noqa: 
         exercises=groups[slug],
         front_matter=_front_matter({"title": title}),
     )
+
+
+@dataclass(frozen=True)
+class PathwayStop:
+    """One step of a pathway with its exercise and the minutes it brings."""
+
+    number: int
+    step: object  # schema.PathwayStep
+    exercise: Exercise
+    prep: int
+    session_low: int
+    session_high: int
+    follow_up: int
+
+    @property
+    def low(self) -> int:
+        return self.step.times * (self.prep + self.session_low + self.follow_up)
+
+    @property
+    def high(self) -> int:
+        return self.step.times * (self.prep + self.session_high + self.follow_up)
+
+
+def pathway_stops(pathway: Pathway, by_id: dict[str, Exercise]) -> list[PathwayStop]:
+    """The pathway's steps with the time each brings: prep, session and follow-up
+    minutes of its exercise, times the number of runs (a session that varies counts 0)."""
+    stops = []
+    for number, step in enumerate(pathway.steps, 1):
+        ex = by_id[step.exercise]
+        minutes = ex.session.minutes
+        stops.append(
+            PathwayStop(
+                number,
+                step,
+                ex,
+                (ex.prep.minutes or 0) if ex.prep else 0,
+                minutes.low or 0,
+                minutes.high or 0,
+                (ex.follow_up.minutes or 0) if ex.follow_up else 0,
+            )
+        )
+    return stops
+
+
+def hours(minutes: int) -> str:
+    """``270`` → ``4.5``; whole hours without a decimal."""
+    value = round(minutes / 60, 1)
+    return f"{value:g}"
+
+
+def _pathway_pages(
+    pathways: list[Pathway], by_id: dict[str, Exercise], env: jinja2.Environment
+) -> list[Page]:
+    if not pathways:
+        return []
+    summaries = []
+    pages = []
+    for pathway in pathways:
+        stops = pathway_stops(pathway, by_id)
+        low, high = sum(s.low for s in stops), sum(s.high for s in stops)
+        summaries.append((pathway, low, high))
+        text = env.get_template("pathway.md.j2").render(
+            pathway=pathway,
+            stops=stops,
+            low=low,
+            high=high,
+            hours=hours,
+            front_matter=_front_matter(
+                {"title": str(escape(pathway.title)), "description": str(escape(pathway.summary))}
+            ),
+        )
+        pages.append(Page(f"{PATHWAYS_DIR}/{pathway.id}.md", text, source=f"pathway:{pathway.id}"))
+    index = env.get_template("pathways.md.j2").render(
+        summaries=summaries, hours=hours, front_matter=_front_matter({"title": "Pathways"})
+    )
+    return [Page(f"{PATHWAYS_DIR}/index.md", index, in_nav=True), *pages]
 
 
 def _levels_page(env: jinja2.Environment) -> Page:
@@ -315,8 +403,9 @@ def _redirect_env() -> jinja2.Template:
     )
 
 
-def manifest(exercises: list[Exercise], settings: Settings, use_directory_urls: bool) -> str:
-    """What later steps need to know about each exercise page, as JSON."""
+def manifest(exercises: list[Exercise], pathways: list[Pathway], use_directory_urls: bool) -> str:
+    """What later steps (playbook pdf) need to know about the pages, as JSON: each
+    exercise page, and each pathway with its exercises in order (a pack to print)."""
     entries = [
         {
             "id": ex.id,
@@ -328,7 +417,19 @@ def manifest(exercises: list[Exercise], settings: Settings, use_directory_urls: 
         }
         for ex in exercises
     ]
-    return json.dumps({"version": 1, "exercises": entries}, ensure_ascii=False, indent=1) + "\n"
+    packs = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "url": f"{PATHWAYS_DIR}/{p.id}/"
+            if use_directory_urls
+            else f"{PATHWAYS_DIR}/{p.id}.html",
+            "exercises": list(dict.fromkeys(step.exercise for step in p.steps)),
+        }
+        for p in pathways
+    ]
+    data = {"version": 1, "exercises": entries, "packs": packs}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 def _front_matter(data: dict) -> Markup:

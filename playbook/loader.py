@@ -988,3 +988,50 @@ def display_path(path: Path, root: Path | None) -> str:
         if full.startswith(base.rstrip(os.sep) + os.sep):
             return Path(full[len(base.rstrip(os.sep)) + 1 :]).as_posix()
     return path.as_posix()
+
+
+_PATHWAY_WORDS = ("a pathway (id, title, summary, steps, …)", "playbook validate")
+
+
+@dataclass
+class Pathways:
+    """The pathways of a folder, valid ones in file order, and every problem found."""
+
+    pathways: list[Any]
+    problems: list[Problem]
+    sources: dict[str, Path] = field(default_factory=dict)
+
+
+def load_pathways(
+    folder: Path, *, settings: Settings, exercises: dict[str, Exercise], root: Path | None = None
+) -> Pathways:
+    """Every pathway file in ``folder`` (none when it does not exist), checked against the
+    exercises they name."""
+    found = Pathways([], [])
+    if not folder.is_dir():
+        return found
+    seen: dict[str, str] = {}
+    for path in find_exercise_files([folder]):
+        display = display_path(path, root)
+        problems: list[Problem] = []
+        try:
+            data, _ = _read_bounded(path)
+        except OSError as error:
+            found.problems.append(
+                Problem(display, 0, 0, "", f"cannot read this file: {error.strerror or error}")
+            )
+            continue
+        parsed = read_document(data, display, problems, what=_PATHWAY_WORDS)
+        pathway = None
+        if parsed is not None:
+            pathway = validate_document(parsed, settings.pathway_model, display, problems)
+        if pathway is not None:
+            for loc, message, hint in rules.pathway_rules(pathway, path, exercises, seen):
+                problems.append(_problem_at(display, parsed, loc, message, hint))
+            seen.setdefault(pathway.id, display)
+        found.problems += problems
+        if pathway is not None and not problems:
+            found.pathways.append(pathway)
+            found.sources[pathway.id] = path
+    found.problems.sort()
+    return found

@@ -1,19 +1,22 @@
-"""Built site → PDF worksheets, and links to them on the exercise pages.
+"""Built site → PDF worksheets, and links to them on the exercise and pathway pages.
 
 For every exercise page of a built site this writes the participant version (blank, no
-facilitator notes) in two paper sizes, plus a combined one-on-one pack::
+facilitator notes) in two paper sizes, plus one pack per pathway (its exercises in
+order, behind a cover page)::
 
-    pdf/a4/<id>.pdf          pdf/letter/<id>.pdf
-    pdf/a4/one-on-one-pack.pdf   pdf/letter/one-on-one-pack.pdf
+    pdf/a4/<id>.pdf                 pdf/letter/<id>.pdf
+    pdf/a4/pathway-<id>.pdf         pdf/letter/pathway-<id>.pdf
 
 then writes the links into each page's empty ``.pb-downloads`` slot. So the links exist
 exactly when the PDFs do, without JavaScript, and a build without this step has none.
 
+What to print comes from the manifest the generator writes (``playbook-manifest.json``:
+each exercise's id, title and address, and each pathway's exercises), not from the
+built HTML, so this works on the output of any engine that builds the generated pages.
+
 The engine is Chromium driven by Playwright: it prints the very page a reader prints,
 with the site's own print stylesheet (print.css). WeasyPrint renders Material pages
 broken (a blank first page, missing sections) without a stylesheet of its own.
-Exercise pages are found by their slot, not by their address, so this works on the
-output of any engine that builds the generated Markdown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import json
 import os
 import re
 import shutil
@@ -34,8 +38,7 @@ from pathlib import Path
 PAPERS = {"a4": "A4", "letter": "Letter"}  # folder under pdf/ → Chromium's paper format
 PAPER_LABELS = {"a4": "A4", "letter": "US Letter"}
 PDF_DIR = "pdf"
-PACK = "one-on-one-pack"
-PACK_TITLE = "One-on-one pack"
+MANIFEST = "playbook-manifest.json"
 MAX_PAGES = 2
 
 CHROMIUM_ARGS = [
@@ -51,9 +54,8 @@ CHROMIUM_ARGS = [
 ]
 
 _SLOT = re.compile(
-    r'<p class="pb-downloads" data-pb-pdf="(?P<id>[a-z0-9-]+)"(?P<attrs>[^>]*)>.*?</p>', re.S
+    r'<p class="pb-downloads" data-pb-(?P<kind>pdf|pack)="(?P<id>[a-z0-9-]+)"[^>]*>.*?</p>', re.S
 )
-_ATTR = re.compile(r'data-pb-(format|audiences)="([^"]*)"')
 _PAGE = re.compile(rb"/Type\s*/Page(?![s\w])")
 
 
@@ -70,34 +72,38 @@ class Worksheet:
     """An exercise page of the built site."""
 
     id: str
+    title: str
     html_path: Path
-    format: str
-    audiences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A pathway: its page, and the exercises it prints behind a cover."""
+
+    id: str
+    title: str
+    html_path: Path
+    exercises: tuple[str, ...]
 
     @property
-    def in_pack(self) -> bool:
-        """The one-on-one pack: exercises for one-on-ones, and the solo or pair exercises a
-        manager brings to one (team exercises are run in a team meeting instead)."""
-        return self.format == "one-on-one" or (
-            "manager" in self.audiences and self.format != "team"
-        )
+    def name(self) -> str:
+        return f"pathway-{self.id}"
 
 
 @dataclass
 class PdfReport:
-    """What was written: page counts by paper, exercise id (and the pack), and titles."""
+    """What was written: page counts by paper and by name (exercise id or pack name)."""
 
-    site_dir: Path
     pages: dict[str, dict[str, int]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
-    pack: list[str] = field(default_factory=list)
+    packs: list[Pack] = field(default_factory=list)
 
     def too_long(self, limit: int = MAX_PAGES) -> list[tuple[str, str, int]]:
+        packs = {p.name for p in self.packs}
         return [
-            (paper, ex_id, count)
+            (paper, name, count)
             for paper, counts in self.pages.items()
-            for ex_id, count in counts.items()
-            if ex_id != PACK and count > limit
+            for name, count in counts.items()
+            if name not in packs and count > limit
         ]
 
 
@@ -110,26 +116,35 @@ def count_pages(pdf: bytes) -> int:
     return len(_PAGE.findall(pdf))
 
 
-def find_worksheets(site_dir: Path) -> list[Worksheet]:
-    """Every page of the built site with a PDF slot, sorted by id."""
-    found: dict[str, Worksheet] = {}
-    for path in sorted(site_dir.rglob("*.html")):
-        if path.is_relative_to(site_dir / PDF_DIR):
-            continue
-        text = path.read_text(encoding="utf-8")
-        if (m := _SLOT.search(text)) is None:
-            continue
-        attrs = dict(_ATTR.findall(m["attrs"]))
-        found.setdefault(
-            m["id"],
-            Worksheet(
-                id=m["id"],
-                html_path=path,
-                format=attrs.get("format", ""),
-                audiences=tuple(attrs.get("audiences", "").split()),
-            ),
+def _page_file(site_dir: Path, url: str) -> Path:
+    """The HTML file of a page's address (``exercises/x/`` or ``exercises/x.html``)."""
+    return site_dir / (url + "index.html" if url.endswith("/") or not url else url)
+
+
+def read_manifest(site_dir: Path) -> tuple[list[Worksheet], list[Pack]]:
+    """The exercise pages and pathways the generator listed, those the site has."""
+    try:
+        data = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PdfFailed(
+            f"{site_dir} has no {MANIFEST}: build the site with the playbook plugin "
+            "(or from 'playbook generate' output) first"
+        ) from None
+    sheets = [
+        Worksheet(e["id"], e["title"], _page_file(site_dir, e["url"])) for e in data["exercises"]
+    ]
+    sheets = sorted((s for s in sheets if s.html_path.is_file()), key=lambda s: s.id)
+    known = {s.id for s in sheets}
+    packs = [
+        Pack(
+            p["id"],
+            p["title"],
+            _page_file(site_dir, p["url"]),
+            tuple(e for e in p["exercises"] if e in known),
         )
-    return [found[k] for k in sorted(found)]
+        for p in data.get("packs", [])
+    ]
+    return sheets, [p for p in packs if p.exercises]
 
 
 def make_pdfs(
@@ -155,9 +170,8 @@ def _make_pdfs(
     progress: Callable[[str], None],
 ) -> PdfReport:
     site_dir = site_dir.resolve()
-    sheets = find_worksheets(site_dir)
-    report = PdfReport(site_dir)
-    report.pack = [s.id for s in sheets if s.in_pack]
+    sheets, packs = read_manifest(site_dir)
+    report = PdfReport(packs=packs)
     if not sheets:
         shutil.rmtree(site_dir / PDF_DIR, ignore_errors=True)
         return report
@@ -171,8 +185,20 @@ def _make_pdfs(
         (staging / PDF_DIR).rename(site_dir / PDF_DIR)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    in_packs: dict[str, list[Pack]] = {}
+    for pack in packs:
+        for exercise_id in pack.exercises:
+            in_packs.setdefault(exercise_id, []).append(pack)
+        _write_links(pack.html_path, site_dir, papers, pack.name, "Pathway pack as PDF", [])
     for sheet in sheets:
-        _write_links(sheet, site_dir, papers, in_pack=sheet.id in report.pack)
+        _write_links(
+            sheet.html_path,
+            site_dir,
+            papers,
+            sheet.id,
+            "Worksheet as PDF",
+            in_packs.get(sheet.id, []),
+        )
     return report
 
 
@@ -196,22 +222,20 @@ def _render_with_chromium(site_dir, staging, sheets, papers, report, progress) -
         page = context.new_page()
         page.emulate_media(media="print")
         for sheet in sheets:
-            url = _url(base_url, site_dir, sheet.html_path)
-            page.goto(f"{url}?print=blank", wait_until="load")
-            report.titles[sheet.id] = page.evaluate(
-                "() => document.querySelector('.pb-worksheet').parentElement"
-                ".querySelector('h1').textContent.replace(/¶$/, '').trim()",
-            )
+            page.goto(f"{_url(base_url, site_dir, sheet.html_path)}?print=blank", wait_until="load")
             for paper in papers:
                 report.pages.setdefault(paper, {})[sheet.id] = _print(
                     page, staging / pdf_path(paper, sheet.id), paper
                 )
             progress(sheet.id)
-        if report.pack:
+        by_id = {s.id: s for s in sheets}
+        for pack in report.packs:
             for paper in papers:
-                _open_pack(page, base_url, site_dir, sheets, report, paper)
-                report.pages[paper][PACK] = _print(page, staging / pdf_path(paper, PACK), paper)
-            progress(PACK)
+                _open_pack(page, base_url, site_dir, pack, by_id, report, paper)
+                report.pages[paper][pack.name] = _print(
+                    page, staging / pdf_path(paper, pack.name), paper
+                )
+            progress(pack.name)
         context.close()
 
 
@@ -222,19 +246,19 @@ def _print(page, target: Path, paper: str) -> int:  # noqa: ANN001 - a Playwrigh
     return count_pages(data)
 
 
-def _open_pack(page, base_url, site_dir, sheets, report, paper) -> None:  # noqa: ANN001
+def _open_pack(page, base_url, site_dir, pack, by_id, report, paper) -> None:  # noqa: ANN001
     """One page holding a cover and every pack exercise's article, each on new pages.
 
     The exercises keep their own markup and print stylesheet, so each prints exactly as
     its own PDF does (same page count): the cover can list where each one starts."""
-    members = [s for s in sheets if s.id in report.pack]
+    members = [by_id[e] for e in pack.exercises]
     urls = [_url(base_url, site_dir, s.html_path) for s in members]
     page.goto(f"{urls[0]}?print=blank", wait_until="load")
     start, contents = 2, []
     for sheet in members:
-        contents.append((report.titles[sheet.id], start))
+        contents.append((sheet.title, start))
         start += report.pages[paper][sheet.id]
-    page.evaluate(_PACK_JS, {"urls": urls[1:], "title": PACK_TITLE, "contents": contents})
+    page.evaluate(_PACK_JS, {"urls": urls[1:], "title": pack.title, "contents": contents})
 
 
 _PACK_JS = """
@@ -256,7 +280,7 @@ async ({ urls, title, contents }) => {
   const h1 = document.createElement("h1");
   h1.textContent = title;
   const intro = document.createElement("p");
-  intro.textContent = `${contents.length} worksheets for one-on-ones, from ${
+  intro.textContent = `${contents.length} worksheets of this pathway, in its order, from ${
     document.title.split(" - ").pop()}. Each starts on a new page.`;
   const list = document.createElement("ol");
   for (const [name, start] of contents) {
@@ -270,24 +294,32 @@ async ({ urls, title, contents }) => {
 """
 
 
-def _write_links(sheet: Worksheet, site_dir: Path, papers: tuple[str, ...], *, in_pack: bool):
-    here = sheet.html_path.parent
+def _write_links(
+    html_path: Path,
+    site_dir: Path,
+    papers: tuple[str, ...],
+    name: str,
+    label: str,
+    packs: list[Pack],
+) -> None:
+    """Fill the page's empty PDF slot with its links (and the packs it is in)."""
+    here = html_path.parent
 
-    def link(paper: str, name: str, text: str) -> str:
-        href = Path(os.path.relpath(site_dir / pdf_path(paper, name), here)).as_posix()
-        return f'<a href="{html.escape(href)}" type="application/pdf">{text}</a>'
+    def link(paper: str, target: str, text: str) -> str:
+        href = Path(os.path.relpath(site_dir / pdf_path(paper, target), here)).as_posix()
+        return f'<a href="{html.escape(href)}" type="application/pdf">{html.escape(text)}</a>'
 
-    parts = [link(p, sheet.id, PAPER_LABELS[p]) for p in papers]
-    text = "Worksheet as PDF: " + " · ".join(parts)
-    if in_pack:
-        pack = " · ".join(link(p, PACK, PAPER_LABELS[p]) for p in papers)
-        text += f"; in the {PACK_TITLE.lower()}: {pack}"
-    source = sheet.html_path.read_text(encoding="utf-8")
-    slot = (
-        f'<p class="pb-downloads" data-pb-pdf="{sheet.id}" data-pb-format="{sheet.format}" '
-        f'data-pb-audiences="{" ".join(sheet.audiences)}">{text}</p>'
-    )
-    sheet.html_path.write_text(_SLOT.sub(lambda _: slot, source, count=1), encoding="utf-8")
+    text = f"{label}: " + " · ".join(link(p, name, PAPER_LABELS[p]) for p in papers)
+    for pack in packs:
+        both = " · ".join(link(p, pack.name, PAPER_LABELS[p]) for p in papers)
+        text += f"; in the pack of “{html.escape(pack.title)}”: {both}"
+    source = html_path.read_text(encoding="utf-8")
+
+    def fill(match: re.Match) -> str:
+        opening = match.group(0)[: match.group(0).index(">")].replace(" hidden", "")
+        return f"{opening}>{text}</p>"
+
+    html_path.write_text(_SLOT.sub(fill, source, count=1), encoding="utf-8")
 
 
 def _url(base_url: str, site_dir: Path, html_path: Path) -> str:

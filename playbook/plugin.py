@@ -29,18 +29,25 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import ConfigError, Settings, load_settings
 from .generate import RenderCache, generate_pages
-from .loader import Cache, load_library
+from .loader import Cache, load_library, load_pathways
 from .problems import report
 from .render import describe_template_error, make_environment
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 LICENCE_MARK = "<!-- playbook:licence -->"
+# The engine's own styles and scripts (worksheets, checklists, print, catalog filters):
+# added to every site that uses the plugin, from the package.
+ASSETS = Path(__file__).parent / "assets"
+ASSET_DIR = "assets/playbook"
+STYLES = ("playbook.css", "print.css", "catalog.css")
+SCRIPTS = ("playbook.js", "print.js", "catalog.js")
 
 
 class PlaybookConfig(base.Config):
     config = c.File(exists=True, default="playbook.yml")
     exercises = c.Dir(exists=True, default="exercises")
+    pathways = c.Type(str, default="pathways")  # optional: a folder that may not exist
     templates = c.Optional(c.Dir(exists=True))
 
 
@@ -68,10 +75,16 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         library = load_library(
             [Path(self.config.exercises)], settings=settings, root=root, cache=self._load_cache
         )
+        pathways = load_pathways(
+            self._pathways_dir(config),
+            settings=settings,
+            exercises={f.raw_id: f.exercise for f in library.files if f.raw_id},
+            root=root,
+        )
         loaded = time.perf_counter()
-        if not library.ok:
+        if problems := library.problems + pathways.problems:
             raise PluginError(
-                "The exercises have problems; the site was not built.\n" + report(library.problems)
+                "The exercises have problems; the site was not built.\n" + report(problems)
             )
         env = self._environment_for(settings, config)
         try:
@@ -80,22 +93,33 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 env,
                 cache=self._render_cache,
                 use_directory_urls=config.use_directory_urls,
+                pathways=pathways.pathways,
             )
         except jinja2.TemplateError as error:
             raise PluginError(describe_template_error(error, root)) from None
         sources = library.sources()
+        sources.update({f"pathway:{k}": v for k, v in pathways.sources.items()})
         self._sources = {
-            page.path: sources[page.exercise_id] for page in self._pages if page.exercise_id
+            page.path: sources[page.source_key] for page in self._pages if page.source_key
         }
         done = time.perf_counter()
         self.timings = {"load": loaded - started, "render": done - loaded}
         log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
+
+    def _pathways_dir(self, config: MkDocsConfig) -> Path:
+        return Path(config.config_file_path or ".").parent / self.config.pathways
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent
         settings = self._load_settings(root)
         if not config.copyright:
             config.copyright = settings.config.licence.footer
+        for name in STYLES:
+            if f"{ASSET_DIR}/{name}" not in config.extra_css:
+                config.extra_css.append(f"{ASSET_DIR}/{name}")
+        for name in SCRIPTS:
+            if f"{ASSET_DIR}/{name}" not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(f"{ASSET_DIR}/{name}")
         return config
 
     def _load_settings(self, root: Path) -> Settings:
@@ -150,6 +174,10 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     folders[source.parent] = folder
                 file.edit_uri = f"{folder}/{source.name}"
             files.append(file)
+        for name in (*STYLES, *SCRIPTS):
+            files.append(
+                File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
+            )
         self.timings["files"] = time.perf_counter() - started
         self.timings["total"] = sum(self.timings[k] for k in ("load", "render", "files"))
         return files
@@ -164,6 +192,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001
         server.watch(self.config.exercises)
         server.watch(self.config.config)
+        if self._pathways_dir(config).is_dir():
+            server.watch(str(self._pathways_dir(config)))
         if self.config.templates:
             server.watch(self.config.templates)
         return server

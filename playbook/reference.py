@@ -142,6 +142,8 @@ def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = F
     limits = _Constraints()
     limits.add([*inner, *metadata])
     members = [m for m in _members(annotation) if m is not type(None)]
+    if not members:
+        return "nothing: leave it out"
     if len(members) > 1:
         if all(_is_model(m) for m in members):
             links = ", ".join(_link(m) for m in members)
@@ -249,6 +251,8 @@ def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
         return value
     annotation, metadata = _split(annotation)
     members = [m for m in _members(annotation) if m is not type(None)]
+    if not members:
+        return None
     annotation, more = _split(members[0])
     limits = _Constraints()
     limits.add([*metadata, *more, *(info.metadata if info else [])])

@@ -460,6 +460,35 @@ def _is_prose(annotation: Any) -> bool:
     return False
 
 
+# -- Rules of a pathway --------------------------------------------------------------
+
+
+def pathway_rules(
+    pathway: Any, path: Path, exercises: dict[str, Exercise], seen: dict[str, str]
+) -> Iterator[Found]:
+    stem = path.name.rsplit(".", 1)[0]
+    if stem != pathway.id:
+        yield (
+            ("id",),
+            f"the file is named '{path.name}' but the id is '{pathway.id}'",
+            f"rename the file to '{pathway.id}{path.suffix}', or set 'id: {stem}'",
+        )
+    if pathway.id in seen:
+        yield (
+            ("id",),
+            f"id '{pathway.id}' is already used by {seen[pathway.id]}",
+            "choose another id",
+        )
+    for index, step in enumerate(pathway.steps):
+        if step.exercise not in exercises:
+            yield (
+                ("steps", index, "exercise"),
+                f"no exercise has the id '{step.exercise}'",
+                messages.did_you_mean(step.exercise, sorted(exercises))
+                or "use the id of an existing file in exercises/ (its name without .yaml)",
+            )
+
+
 # -- Rules of a playbook's configuration ----------------------------------------------
 
 

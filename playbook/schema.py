@@ -860,6 +860,76 @@ class Exercise(Model):
         return (self.format,) if isinstance(self.format, str) else tuple(self.format)
 
 
+class PathwayStep(Model):
+    """One stop on a pathway: an exercise, when it comes and why."""
+
+    exercise: Slug = Field(description="The exercise's id.", examples=["gyst-prepare"])
+    when: Label = Field(description="When in the pathway it comes.", examples=["Week 1"])
+    why: Summary = Field(
+        description="Why it comes at this point, in one line.",
+        examples=["A real meeting in the first week makes the habit useful at once."],
+    )
+    times: int = Field(
+        default=1,
+        ge=1,
+        le=52,
+        description="How many times it runs in the pathway (e.g. once per report).",
+        examples=[1],
+    )
+    between: Prose | None = Field(
+        default=None,
+        description="What happens between this session and the next, in Markdown.",
+        examples=["Hold the meeting you prepared and note what changed."],
+    )
+
+
+class Pathway(Model):
+    """A pathway: exercises in an order, one YAML file in `pathways/`."""
+
+    id: Slug = Field(
+        description="Stable id; the file is named `<id>.yaml`.", examples=["first-90-days"]
+    )
+    title: Title = Field(
+        description="The pathway's name.", examples=["A new seller's first 90 days"]
+    )
+    summary: Summary = Field(
+        description="One sentence: who it is for and what it builds.",
+        examples=["Ten sessions that take a new seller from a first meeting to a full week."],
+    )
+    audiences: list[Slug] = Field(min_length=1, description="Who it is for.", examples=[["seller"]])
+    period: Label | None = Field(
+        default=None,
+        description="The stretch of time it covers, when it repeats (shown as hours per period).",
+        examples=["month"],
+    )
+    intro: Prose = Field(
+        description="What the pathway does and how to use it, in Markdown.",
+        examples=["Run one session a week; the follow-ups happen in your real meetings."],
+    )
+    steps: list[PathwayStep] = Field(
+        min_length=2, max_length=30, description="The exercises, in order."
+    )
+
+
+def pathway_model(audiences: tuple[str, ...]) -> type[Pathway]:
+    """The pathway model of one playbook: its audiences in place of free ids."""
+    return _pathway_model(audiences)
+
+
+@functools.lru_cache(maxsize=8)
+def _pathway_model(audiences: tuple[str, ...]) -> type[Pathway]:
+    info = copy.copy(Pathway.model_fields["audiences"])
+    annotation = list[Literal[audiences]]  # type: ignore[valid-type]
+    info.annotation = annotation
+    return create_model(
+        "Pathway",
+        __base__=Pathway,
+        __doc__=Pathway.__doc__,
+        __module__=__name__,
+        audiences=(annotation, info),
+    )
+
+
 def exercise_model(
     audiences: tuple[str, ...],
     formats: tuple[str, ...],

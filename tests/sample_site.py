@@ -31,7 +31,7 @@ def write_sample_project(folder: Path, site_url: str) -> Path:
     with open(ROOT / "mkdocs.yml", encoding="utf-8") as f:
         config = yaml_load(f)
     docs = folder / "docs"
-    shutil.copytree(ROOT / "content" / "assets", docs / "assets")
+    docs.mkdir(parents=True)
     (docs / "index.md").write_text(
         "# Sample playbook\n\nStart with [every field](exercises/every-field.md).\n"
     )

@@ -104,7 +104,7 @@ def test_without_javascript_the_checklist_reads_as_a_list(browser, sample_url):
 
 def test_script_is_registered_in_mkdocs_yml():
     text = (Path(__file__).parent.parent / "mkdocs.yml").read_text()
-    assert "assets/playbook.js" in text
+    assert "assets/playbook/playbook.js" in text
 
 
 def test_forced_colors_and_reduced_motion(browser, sample_url):
