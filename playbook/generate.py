@@ -35,6 +35,10 @@ PATHWAYS_DIR = "pathways"
 LEVELS_PATH = "levels.md"
 # What later steps (playbook pdf) read instead of the built HTML: one entry a page.
 MANIFEST_PATH = "playbook-manifest.json"
+# What the planner page reads: the exercises' times, group sizes and words, small.
+PLANNER_DATA_PATH = "assets/playbook/planner.json"
+PLANNER_PATH = "plan.md"
+MY_WORKSHEETS_PATH = "my-worksheets.md"
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,11 @@ def generate_pages(
     pages += [Page(path, text) for path, text in reference_pages(settings)]
     pages += _redirect_pages(exercises, use_directory_urls)
     pages.append(Page(MANIFEST_PATH, manifest(exercises, pathways, use_directory_urls)))
+    pages.append(
+        Page(PLANNER_DATA_PATH, planner_data(exercises, pathways, settings, use_directory_urls))
+    )
+    pages.append(_planner_page(env, use_directory_urls))
+    pages.append(_my_worksheets_page(env))
     return pages
 
 
@@ -341,7 +350,66 @@ def _pathway_pages(
     index = env.get_template("pathways.md.j2").render(
         summaries=summaries, hours=hours, front_matter=_front_matter({"title": "Pathways"})
     )
-    return [Page(f"{PATHWAYS_DIR}/index.md", index, in_nav=True), *pages]
+    return [Page(f"{PATHWAYS_DIR}/index.md", index), *pages]
+
+
+def planner_data(
+    exercises: list[Exercise], pathways: list[Pathway], settings: Settings, use_directory_urls: bool
+) -> str:
+    """The planner's data as compact JSON: per exercise only what a plan needs (id, title,
+    address relative to the site's root, formats, audiences, themes, difficulty, people,
+    session minutes low/high (null when it varies), prep and follow-up), the playbook's
+    words, and the pathways' exercises in order."""
+    items = []
+    for ex in exercises:
+        low, high = settings.people(ex)
+        items.append(
+            {
+                "id": ex.id,
+                "title": ex.title,
+                "url": exercise_url(ex.id, use_directory_urls),
+                "formats": list(ex.formats),
+                "audiences": ex.audiences,
+                "themes": ex.themes,
+                "difficulty": ex.difficulty,
+                "people": [low, high],
+                "session": [ex.session.minutes.low, ex.session.minutes.high],
+                "prep": ex.prep.minutes if ex.prep else None,
+                "followUp": (
+                    [ex.follow_up.minutes, ex.follow_up.within_days] if ex.follow_up else None
+                ),
+                "steps": [s.minutes for s in ex.steps],
+            }
+        )
+    words = {
+        "audiences": {k: v.label for k, v in settings.audiences.items()},
+        "formats": {k: v.label for k, v in settings.formats.items()},
+        "difficulties": {k: v.label for k, v in settings.difficulties.items()},
+        "themes": {
+            t: settings.theme_label(t) for t in sorted({t for e in exercises for t in e.themes})
+        },
+    }
+    paths = [
+        {"id": p.id, "title": p.title, "exercises": [s.exercise for s in p.steps]} for p in pathways
+    ]
+    data = {"version": 1, "exercises": items, "words": words, "pathways": paths}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _planner_page(env: jinja2.Environment, use_directory_urls: bool) -> Page:
+    up = "../" if use_directory_urls else ""  # the page is plan/ or plan.html
+    text = env.get_template("planner.md.j2").render(
+        front_matter=_front_matter({"title": "Plan a session"}),
+        data_url=f"{up}{PLANNER_DATA_PATH}",
+    )
+    return Page(PLANNER_PATH, text)
+
+
+def _my_worksheets_page(env: jinja2.Environment) -> Page:
+    text = env.get_template("my_worksheets.md.j2").render(
+        front_matter=_front_matter({"title": "My worksheets"})
+    )
+    return Page(MY_WORKSHEETS_PATH, text)
 
 
 def _levels_page(env: jinja2.Environment) -> Page:

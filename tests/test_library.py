@@ -130,3 +130,55 @@ def test_pages_keep_the_privacy_promise(page):
         assert page.locator("article h1").count() == 1
     page.goto("/about/")
     assert "answers stay in your browser" in page.locator("article").inner_text().lower()
+
+
+def _table_rows(text: str, header: str) -> list[list[str]]:
+    """The rows of the Markdown table that starts with ``header``."""
+    lines = text[text.index(header) :].splitlines()[2:]
+    rows = []
+    for line in lines:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def _linked_id(cell: str) -> str:
+    return re.search(r"\(\.\./exercises/([a-z0-9-]+)\.md\)", cell).group(1)
+
+
+def _parts(ex) -> dict[str, int]:
+    return {
+        "prep": ex.prep.minutes or 0 if ex.prep else 0,
+        "session": ex.session.minutes.low,
+        "follow-up": (ex.follow_up.minutes or 0) if ex.follow_up else 0,
+    }
+
+
+MANAGERS_GUIDE = ROOT / "content" / "guides" / "managers.md"
+
+
+def test_the_managers_four_week_sequence_takes_what_its_exercises_take(library):
+    text = MANAGERS_GUIDE.read_text(encoding="utf-8")
+    rows = _table_rows(text, "| week | exercise | prep (min) | session (min) | follow-up (min) |")
+    assert [row[0] for row in rows] == ["1", "2", "3", "4"]
+    for _, exercise, prep, session, follow_up in rows:
+        parts = _parts(library[_linked_id(exercise)])
+        assert [int(prep), int(session), int(follow_up)] == list(parts.values()), exercise
+
+
+def test_the_manager_of_six_plan_adds_up(library):
+    text = MANAGERS_GUIDE.read_text(encoding="utf-8")
+    rows = _table_rows(text, "| part | exercise | minutes each | times a month | minutes a month |")
+    total = 0
+    for part, exercise, each, times, month in rows[:-1]:
+        assert int(each) == _parts(library[_linked_id(exercise)])[part], (part, exercise)
+        assert int(each) * int(times) == int(month)
+        total += int(month)
+    assert rows[-1][0] == "total" and int(rows[-1][-1]) == total
+    stated = re.search(r"about (\d+(?:\.\d)?) hours a month", text)
+    assert stated, "the guide states the monthly hours as 'about N hours a month'"
+    assert (
+        float(stated.group(1)) == round(total / 60, 1)
+        or abs(float(stated.group(1)) * 60 - total) <= 30
+    )
