@@ -765,10 +765,9 @@ def serve(config_file: Path, dev_addr: str) -> None:
     # mkdocs.yml reads site_url from PLAYBOOK_SITE_URL: pointing it at the local address
     # serves the site at / instead of under the hosted site's path.
     env = {"PLAYBOOK_SITE_URL": f"http://{dev_addr}/", **_quiet_env()}
-    try:
-        sys.exit(subprocess.call(command, env=env))
-    except KeyboardInterrupt:
-        sys.exit(0)
+    # MkDocs takes this process's place: stopping it (Ctrl+C, kill PID) stops the server,
+    # with no child left answering on the port.
+    os.execve(sys.executable, command, env)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ the caches live on the instance.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
+import re
 import time
 from pathlib import Path
 
@@ -62,11 +64,21 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._load_cache: Cache = {}
         self._render_cache = RenderCache()
         self._environment: tuple[tuple, jinja2.Environment] | None = None
+        self._serving = False
+        # While serving: what each file held when it last had no problems, and the
+        # problems of the current build (shown at the top of every page).
+        self._last_good: dict[Path, object] = {}
+        self._last_good_pathways: list = []
+        self.problems: list[str] = []
+        self._config_problems: list[str] = []
         # The generator's own seconds in the last build (the benchmark reads them).
         self.timings: dict[str, float] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        """Present so that MkDocs keeps this instance (and its caches) across rebuilds."""
+        """MkDocs keeps this instance (and its caches) across rebuilds because this hook
+        exists. While serving, problems are shown in the pages instead of stopping the
+        server (a failed build makes every request of `mkdocs serve` wait)."""
+        self._serving = command == "serve"
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path or ".").parent
@@ -82,22 +94,42 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             root=root,
         )
         loaded = time.perf_counter()
-        if problems := library.problems + pathways.problems:
+        problems = library.problems + pathways.problems
+        if problems and not self._serving:
             raise PluginError(
                 "The exercises have problems; the site was not built.\n" + report(problems)
             )
+        exercises = self._last_good_exercises(library)
+        self.problems = self._config_problems + [p.format() for p in problems]
+        if problems:
+            log.warning(
+                "playbook: the exercises have problems; the pages show the last good "
+                "version of each broken file, with the problems at the top:\n%s",
+                report(problems),
+            )
+            pathways.pathways = self._last_good_pathways or pathways.pathways
+        else:
+            self._last_good_pathways = pathways.pathways
         env = self._environment_for(settings, config)
         try:
             self._pages = generate_pages(
-                library.exercises,
+                exercises,
                 env,
                 cache=self._render_cache,
                 use_directory_urls=config.use_directory_urls,
-                pathways=pathways.pathways,
+                pathways=[
+                    p
+                    for p in pathways.pathways
+                    if all(s.exercise in {e.id for e in exercises} for s in p.steps)
+                ],
             )
         except jinja2.TemplateError as error:
-            raise PluginError(describe_template_error(error, root)) from None
-        sources = library.sources()
+            if not self._serving or not self._pages:
+                raise PluginError(describe_template_error(error, root)) from None
+            self.problems.append(describe_template_error(error, root))  # last pages kept
+            return
+        sources = {ex.id: path for path, ex in self._last_good.items()}
+        sources.update(library.sources())
         sources.update({f"pathway:{k}": v for k, v in pathways.sources.items()})
         self._sources = {
             page.path: sources[page.source_key] for page in self._pages if page.source_key
@@ -105,6 +137,36 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         done = time.perf_counter()
         self.timings = {"load": loaded - started, "render": done - loaded}
         log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
+
+    def _last_good_exercises(self, library) -> list:  # noqa: ANN001 - a loader.Library
+        """The valid exercises, and for a file with problems the exercise it held when it
+        last had none (while serving)."""
+        exercises = []
+        for loaded in library.files:
+            if loaded.exercise is not None:
+                self._last_good[loaded.path] = loaded.exercise
+                exercises.append(loaded.exercise)
+            elif self._serving and (last := self._last_good.get(loaded.path)) is not None:
+                exercises.append(last)
+        ids: set[str] = set()
+        return [e for e in exercises if not (e.id in ids or ids.add(e.id))]
+
+    def on_post_page(self, output: str, *, page, config) -> str:  # noqa: ANN001
+        """While serving with problems: a banner listing them at the top of every page;
+        it goes with the next good build, as every page is then built again."""
+        if not self.problems:
+            return output
+        items = "".join(f"<li><pre>{html.escape(p)}</pre></li>" for p in self.problems)
+        banner = (
+            '<div class="pb-build-problems" role="alert" style="position:relative;z-index:10;'
+            "margin:0;padding:0.8em 1.2em;background:#fff3e0;color:#3e2000;border-bottom:"
+            '3px solid #e65100;font:14px/1.4 system-ui,sans-serif">'
+            f"<strong>{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''} "
+            "in the playbook's files.</strong> The pages show the last good version of each "
+            "broken file; this notice goes away once the files are fixed."
+            f'<ul style="margin:0.4em 0 0;padding-left:1.2em">{items}</ul></div>'
+        )
+        return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, output, count=1)
 
     def _pathways_dir(self, config: MkDocsConfig) -> Path:
         return Path(config.config_file_path or ".").parent / self.config.pathways
@@ -130,11 +192,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.settings is None or stamp != self._settings_stamp:
             try:
                 self.settings = load_settings(path, root=root)
+                self._config_problems = []
             except ConfigError as error:
-                raise PluginError(
-                    "The playbook's configuration has problems; the site was not built.\n"
-                    + report(error.problems)
-                ) from None
+                if not (self._serving and self.settings is not None):
+                    raise PluginError(
+                        "The playbook's configuration has problems; the site was not built.\n"
+                        + report(error.problems)
+                    ) from None
+                self._config_problems = [p.format() for p in error.problems]
+                return self.settings  # the last good one, while serving
             self._settings_stamp = stamp
             self._load_cache.clear()
         return self.settings
