@@ -27,7 +27,7 @@ def suggest_slug(text: str) -> str:
 
 
 def close_matches(word: str, choices: list[str]) -> list[str]:
-    return difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return difflib.get_close_matches(str(word), choices, n=1, cutoff=0.7)
 
 
 def did_you_mean(word: str, choices: list[str]) -> str:
