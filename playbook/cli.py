@@ -34,12 +34,13 @@ from .loader import (
 from .messages import close_matches, suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
 from .problems import report
-from .reference import published_config_schema, published_schema
+from .reference import published_config_schema, published_pathway_schema, published_schema
 from .render import describe_template_error, make_environment
 from .schema import SLUG_PATTERN
 
 SCHEMA_PATH = Path("schema/exercise.schema.json")
 CONFIG_SCHEMA_PATH = Path("schema/playbook.schema.json")
+PATHWAY_SCHEMA_PATH = Path("schema/pathway.schema.json")
 EXERCISES = Path("exercises")
 PATHWAYS = Path("pathways")
 TEMPLATES = Path("templates")
@@ -292,11 +293,12 @@ def _os_hint(error: OSError) -> str:
 @click.option("--check", is_flag=True, help="Exit 1 if a file is missing or out of date.")
 @config_option
 def schema(output: Path, config_output: Path, check: bool, config_path: Path | None) -> None:
-    """Write the JSON Schemas of an exercise and of playbook.yml (for editor completion)."""
+    """Write the JSON Schemas of an exercise, a pathway and playbook.yml (for editors)."""
     settings = _settings(config_path)
     stale = False
     for path, text in (
         (output, published_schema(settings)),
+        (output.parent / PATHWAY_SCHEMA_PATH.name, published_pathway_schema(settings)),
         (config_output, published_config_schema()),
     ):
         current = path.read_text(encoding="utf-8") if path.exists() else None

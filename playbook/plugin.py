@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import posixpath
 import re
 import time
 from pathlib import Path
@@ -38,6 +39,7 @@ from .render import describe_template_error, make_environment
 log = logging.getLogger("mkdocs.plugins.playbook")
 
 LICENCE_MARK = "<!-- playbook:licence -->"
+LIST_MARK = re.compile(r'<!-- playbook:exercises (idea|theme)="([^"]+)" -->')
 # The engine's own styles and scripts (worksheets, checklists, print, catalog filters):
 # added to every site that uses the plugin, from the package.
 ASSETS = Path(__file__).parent / "assets"
@@ -70,6 +72,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._last_good: dict[Path, object] = {}
         self._last_good_pathways: list = []
         self.problems: list[str] = []
+        self._exercises: list = []
         self._config_problems: list[str] = []
         # The generator's own seconds in the last build (the benchmark reads them).
         self.timings: dict[str, float] = {}
@@ -99,7 +102,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             raise PluginError(
                 "The exercises have problems; the site was not built.\n" + report(problems)
             )
-        exercises = self._last_good_exercises(library)
+        exercises = self._exercises = self._last_good_exercises(library)
         self.problems = self._config_problems + [p.format() for p in problems]
         if problems:
             log.warning(
@@ -249,11 +252,37 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:  # noqa: ANN001
+        """Hand-written pages may ask for the licence (``<!-- playbook:licence -->``) and
+        for lists of exercises (``<!-- playbook:exercises idea="…" -->`` or ``theme="…"``),
+        which stay right as exercises come and go."""
         if LICENCE_MARK in markdown and self.settings is not None:
             licence = self.settings.config.licence
             text = f"[{licence.name}]({licence.url})" if licence.url else licence.name
             markdown = markdown.replace(LICENCE_MARK, text)
+        if "<!-- playbook:exercises" in markdown:
+            here = posixpath.dirname(page.file.src_uri)
+            markdown = LIST_MARK.sub(lambda m: self._exercise_list(m, here, page), markdown)
         return markdown
+
+    def _exercise_list(self, mark: re.Match, here: str, page) -> str:  # noqa: ANN001
+        kind, wanted = mark.group(1), mark.group(2).strip().lower()
+        found = sorted(
+            (ex for ex in self._exercises if _matches(ex, kind, wanted)),
+            key=lambda ex: (ex.session.minutes.low or 0, ex.title.lower()),
+        )
+        if not found:
+            log.warning(
+                "playbook: %s asks for the exercises of %s '%s', and there are none",
+                page.file.src_uri,
+                kind,
+                mark.group(2),
+            )
+            return ""
+        lines = []
+        for ex in found:
+            link = posixpath.relpath(f"exercises/{ex.id}.md", here or ".")
+            lines.append(f"- [{ex.title}]({link}) ({ex.session.minutes.text()} session)")
+        return "\n".join(lines)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001
         server.watch(self.config.exercises)
@@ -263,6 +292,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.config.templates:
             server.watch(self.config.templates)
         return server
+
+
+def _matches(ex, kind: str, wanted: str) -> bool:  # noqa: ANN001 - an Exercise
+    if kind == "theme":
+        return wanted in ex.themes
+    return ex.idea is not None and ex.idea.name.strip().lower() == wanted
 
 
 def _templates_stamp(templates: Path | None) -> tuple:

@@ -347,12 +347,18 @@ def _yaml_block(data: Any) -> str:
 
 
 CONFIG_REFERENCE_PATH = "reference/playbook-config.md"
+PATHWAY_REFERENCE_PATH = "reference/pathway-schema.md"
 PUBLISHED_CONFIG_SCHEMA_PATH = "schema/playbook.schema.json"
 
 
 def published_schema(settings: Settings) -> str:
     """The exercise JSON Schema of a playbook, as `playbook schema` writes it."""
     return _schema_text(settings.model)
+
+
+def published_pathway_schema(settings: Settings) -> str:
+    """The JSON Schema of a pathway file of this playbook."""
+    return _schema_text(settings.pathway_model)
 
 
 def published_config_schema() -> str:
@@ -374,8 +380,10 @@ def reference_pages(settings: Settings) -> list[tuple[str, str]]:
     return [
         (REFERENCE_PATH, _reference_of(settings.model, settings)),
         (CONFIG_REFERENCE_PATH, _config_reference(PlaybookConfig)),
+        (PATHWAY_REFERENCE_PATH, _config_reference(settings.pathway_model)),
         (PUBLISHED_SCHEMA_PATH, published_schema(settings)),
         (PUBLISHED_CONFIG_SCHEMA_PATH, published_config_schema()),
+        ("schema/pathway.schema.json", published_pathway_schema(settings)),
     ]
 
 
@@ -442,6 +450,15 @@ _CONFIG_INTRO = [
 ]
 
 
+_PATHWAY_INTRO = [
+    "A pathway is one YAML file in `pathways/`: exercises in an order, when each comes, "
+    "why, and what happens between sessions. Its page computes the time it takes from "
+    "the exercises themselves (preparation, session and follow-up, times the number of "
+    "runs), and `playbook pdf` prints it as one pack. An exercise id that does not exist "
+    "is an error with its line and column.",
+]
+
+
 def render_reference(root: type[BaseModel], settings: Settings | None = None) -> str:
     """The whole reference page for ``root`` and every model under it, front matter
     included: the exercise file of a playbook (``settings``), or its configuration."""
@@ -453,6 +470,13 @@ def render_reference(root: type[BaseModel], settings: Settings | None = None) ->
             [*_EXERCISE_INTRO, *_levels_text(settings)],
         )
         required = {rules.REQUIRED_PARTS.get(part, (None,))[0] for part in settings.config.require}
+    elif issubclass(root, schema.Pathway):
+        title, description, intro = (
+            "Pathway file reference",
+            "Every key of a pathway file, its type, default and an example.",
+            _PATHWAY_INTRO,
+        )
+        required = set()
     else:
         title, description, intro = (
             "Playbook configuration reference",

@@ -854,6 +854,11 @@ class Exercise(Model):
         default=None,
         description="This exercise's licence, when it differs from the playbook's.",
     )
+    draft: bool = Field(
+        default=False,
+        description="Still being written: the page is built and says so, and the "
+        "library's completeness tests wait until you remove this line.",
+    )
 
     @property
     def formats(self) -> tuple[str, ...]:

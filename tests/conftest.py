@@ -97,6 +97,17 @@ def run_mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.C
 
 
 @pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where tests leave files for people to look at (page images, transcripts): pytest's
+    temporary folder, or $PLAYBOOK_TEST_ARTIFACTS. Never the repository."""
+    folder = Path(
+        os.environ.get("PLAYBOOK_TEST_ARTIFACTS") or tmp_path_factory.getbasetemp() / "artifacts"
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The project's own site, built once per test session with --strict."""
     site = tmp_path_factory.mktemp("site")
@@ -148,3 +159,25 @@ def page(browser, site_url):
     other hosts fail the test."""
     with open_page(browser, site_url) as page:
         yield page
+
+
+# Markers, from what a test uses: `-m "not slow"` is the fast loop (no browser, no site
+# build, no server, no benchmark); `./dev test` runs everything.
+_BROWSER_FIXTURES = {"browser", "page", "sample_page"}
+_BUILD_FIXTURES = {"built_site", "site_url", "sample_url", "pdf_site", "research_site", "served"}
+# Modules whose tests build sites themselves (through copy_project and MkDocs).
+_BUILD_MODULES = {"test_build", "test_contributor", "test_bench", "test_serve", "test_injection"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = set(item.fixturenames)
+        module = item.module.__name__ if item.module else ""
+        browser = bool(names & _BROWSER_FIXTURES)
+        build = bool(names & _BUILD_FIXTURES) or module in _BUILD_MODULES
+        if browser:
+            item.add_marker(pytest.mark.browser)
+        if build:
+            item.add_marker(pytest.mark.build)
+        if browser or build or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)

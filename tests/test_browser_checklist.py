@@ -102,9 +102,13 @@ def test_without_javascript_the_checklist_reads_as_a_list(browser, sample_url):
         assert page.get_by_text("Export all answers").count() == 0
 
 
-def test_script_is_registered_in_mkdocs_yml():
-    text = (Path(__file__).parent.parent / "mkdocs.yml").read_text()
-    assert "assets/playbook/playbook.js" in text
+def test_every_page_of_a_site_with_the_plugin_loads_the_script(built_site):
+    """The plugin adds its own scripts and styles: a site's mkdocs.yml lists none."""
+    assert "assets/playbook" not in (Path(__file__).parent.parent / "mkdocs.yml").read_text()
+    for page in ("index.html", "exercises/index.html", "plan/index.html"):
+        html = (built_site / page).read_text(encoding="utf-8")
+        assert "assets/playbook/playbook.js" in html and "assets/playbook/print.css" in html
+    assert (built_site / "assets" / "playbook" / "playbook.js").is_file()
 
 
 def test_forced_colors_and_reduced_motion(browser, sample_url):

@@ -3,7 +3,7 @@ scaffold it, write it, validate it, build the site and find the page; then break
 and read the messages (for people, and as GitHub annotations).
 
 The commands and what they printed are written to
-test-artifacts/contributor-transcript.txt (and printed with ``pytest -s``).
+contributor-transcript.txt in the artifacts folder (and printed with ``pytest -s``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from playbook.cli import main
 EXERCISE_ID = "ask-before-you-pitch"
 TARGET = f"exercises/{EXERCISE_ID}.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/exercise.schema.json"
-TRANSCRIPT = ROOT / "test-artifacts" / "contributor-transcript.txt"
 
 # What a contributor writes over the scaffold's placeholders (placeholder → their text).
 EDITS = {
@@ -80,12 +79,11 @@ class Transcript:
 
 
 @pytest.fixture(scope="module")
-def transcript():
+def transcript(artifacts):
     record = Transcript()
     yield record
     text = "\n\n".join(record.parts) + "\n"
-    TRANSCRIPT.parent.mkdir(exist_ok=True)
-    TRANSCRIPT.write_text(text, encoding="utf-8")
+    (artifacts / "contributor-transcript.txt").write_text(text, encoding="utf-8")
     print("\n--- contributor transcript ---\n" + text)
 
 

@@ -72,9 +72,10 @@ def test_exercise_is_complete(library, exercise_id):
 
 
 def test_related_links_go_both_ways_at_least_once(library):
-    """Nobody is a dead end: every exercise is named as related by at least one other."""
+    """Nobody is a dead end: every exercise is named as related by at least one other
+    (drafts, which nobody links to yet, once they are complete)."""
     named = {other for ex in library.values() for other in ex.related}
-    assert set(library) <= named
+    assert {i for i, ex in library.items() if not ex.draft} <= named
 
 
 def test_the_library_uses_every_field_type_and_format(library):

@@ -2,7 +2,7 @@
 
 The PDFs are made once per module from a copy of the project's built site (the shared
 `built_site` stays as a plain build), then read back with poppler's pdfinfo, pdftotext
-and pdftoppm. Page images go to test-artifacts/pdf/ for a person to look at.
+and pdftoppm. Page images go to the artifacts folder (see conftest) for a person to look at.
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from conftest import ROOT, SETTINGS
 
 from playbook.cli import main
 from playbook.loader import load_library
-from playbook.pdf import PACK, PAPERS, Worksheet, count_pages, find_worksheets, pdf_path
+from playbook.pdf import PAPERS, count_pages, pdf_path, read_manifest
 
-ARTIFACTS = ROOT / "test-artifacts" / "pdf"
 EXERCISE_IDS = sorted(p.stem for p in (ROOT / "exercises").glob("*.yaml"))
+PATHWAY_IDS = sorted(p.stem for p in (ROOT / "pathways").glob("*.yaml"))
+PACKS = [f"pathway-{p}" for p in PATHWAY_IDS]
 # Text of the site around the worksheet that must never reach paper.
 SITE_CHROME = [
     "Skip to content",
@@ -93,12 +94,13 @@ def pdf_site(pdf_run) -> Path:
     return pdf_run[0]
 
 
-def test_playbook_pdf_writes_every_exercise_in_both_sizes_and_the_pack(pdf_run):
+def test_playbook_pdf_writes_every_exercise_and_pathway_in_both_sizes(pdf_run):
     site, output = pdf_run
+    assert len(PACKS) >= 4
     for paper in PAPERS:
         made = sorted(p.stem for p in (site / "pdf" / paper).glob("*.pdf"))
-        assert made == sorted([*EXERCISE_IDS, PACK])
-    assert f"Wrote {2 * (len(EXERCISE_IDS) + 1)} PDFs" in output
+        assert made == sorted([*EXERCISE_IDS, *PACKS])
+    assert f"Wrote {2 * (len(EXERCISE_IDS) + len(PACKS))} PDFs" in output
     assert "warning" not in output
 
 
@@ -147,27 +149,28 @@ def test_pdf_has_the_whole_worksheet_and_nothing_else(
         assert normalized(question) not in text, "debrief questions are for the facilitator"
 
 
-def test_pack_has_a_cover_and_the_one_on_one_exercises(pdf_site, exercises):
-    sheets = {s.id: s for s in find_worksheets(pdf_site)}
-    members = sorted(
-        (ex for ex in exercises.values() if sheets[ex.id].in_pack), key=lambda ex: ex.id
-    )
-    assert members, "no exercise is in the one-on-one pack"
+@pytest.mark.parametrize("pathway_id", PATHWAY_IDS)
+def test_a_pathway_pack_has_a_cover_and_its_exercises_in_order(pdf_site, exercises, pathway_id):
+    _, packs = read_manifest(pdf_site)
+    (pack,) = [p for p in packs if p.id == pathway_id]
+    members = [exercises[e] for e in pack.exercises]
     for paper in PAPERS:
-        path = pdf_site / pdf_path(paper, PACK)
+        path = pdf_site / pdf_path(paper, pack.name)
         own = sum(pdf_pages(pdf_site / pdf_path(paper, ex.id)) for ex in members)
         assert pdf_pages(path) == 1 + own
         cover = normalized(pdf_text(path, 1))
-        assert cover.startswith("One-on-one pack")
+        assert cover.startswith(normalized(pack.title))
         start = 2
         for ex in members:
             assert normalized(f"{ex.title}, page {start}") in cover
             assert normalized(ex.title) in normalized(pdf_text(path, start))
             start += pdf_pages(pdf_site / pdf_path(paper, ex.id))
+    page = pack.html_path.read_text(encoding="utf-8")
+    assert f'href="../../pdf/a4/{pack.name}.pdf"' in page
 
 
-def test_exercise_pages_link_their_pdfs(pdf_site):
-    sheets = find_worksheets(pdf_site)
+def test_exercise_pages_link_their_pdfs_and_their_packs(pdf_site):
+    sheets, packs = read_manifest(pdf_site)
     assert sorted(s.id for s in sheets) == EXERCISE_IDS
     for sheet in sheets:
         page = sheet.html_path.read_text(encoding="utf-8")
@@ -175,8 +178,9 @@ def test_exercise_pages_link_their_pdfs(pdf_site):
         assert slot and "hidden" not in slot.group(0).split(">")[0]
         hrefs = re.findall(r'href="([^"]+\.pdf)"', slot.group(1))
         wanted = {pdf_path(p, sheet.id) for p in PAPERS}
-        if sheet.in_pack:
-            wanted |= {pdf_path(p, PACK) for p in PAPERS}
+        for pack in packs:
+            if sheet.id in pack.exercises:
+                wanted |= {pdf_path(p, pack.name) for p in PAPERS}
         found = {(sheet.html_path.parent / h).resolve() for h in hrefs}
         assert found == {(pdf_site / w).resolve() for w in wanted}
         assert all(path.exists() for path in found)
@@ -208,6 +212,11 @@ def test_pdf_needs_a_built_site(tmp_path):
     result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a built site: run 'playbook build' first" in result.output
+    (tmp_path / "index.html").write_text("<p>built by something else</p>")
+    result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "has no playbook-manifest.json" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_build_with_pdf_option(tmp_path):
@@ -235,21 +244,12 @@ def test_build_with_pdf_option(tmp_path):
         assert page.count("Worksheet as PDF") == 1
 
 
-def test_one_on_one_pack_membership():
-    def sheet(fmt: str, *audiences: str) -> Worksheet:
-        return Worksheet("x", Path("x.html"), fmt, audiences)
-
-    assert sheet("one-on-one", "seller").in_pack
-    assert sheet("solo", "seller", "manager").in_pack
-    assert sheet("pair", "manager").in_pack
-    assert not sheet("team", "manager").in_pack
-    assert not sheet("solo", "seller").in_pack
-
-
-def test_page_images_for_people_to_look_at(pdf_site):
-    """PNGs of every page of every PDF in test-artifacts/pdf/ (not checked in)."""
+def test_page_images_for_people_to_look_at(pdf_site, artifacts):
+    """PNGs of every page of every PDF in the artifacts folder (pytest -s prints where)."""
+    ARTIFACTS = artifacts / "pdf"  # noqa: N806
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
+    print(f"\npage images: {ARTIFACTS}")
     for paper in PAPERS:
         for pdf in sorted((pdf_site / "pdf" / paper).glob("*.pdf")):
             shutil.copy(pdf, ARTIFACTS / f"{pdf.stem}-{paper}.pdf")

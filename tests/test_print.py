@@ -16,8 +16,6 @@ from conftest import ROOT, SETTINGS
 
 from playbook.loader import load_library
 
-ARTIFACTS = ROOT / "test-artifacts" / "print"
-
 
 @pytest.fixture(scope="module")
 def exercise():
@@ -181,8 +179,9 @@ def test_facilitator_version_adds_the_notes(page, exercise, tmp_path):
 
 
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_filled_worksheet_as_an_image(page, exercise, paper):
-    """A filled-in print as PNGs in test-artifacts/print/, for a person to look at."""
+def test_filled_worksheet_as_an_image(page, exercise, paper, artifacts):
+    """A filled-in print as PNGs in the artifacts folder, for a person to look at."""
+    ARTIFACTS = artifacts / "print"  # noqa: N806
     open_exercise(page, exercise)
     fill_worksheet(page)
     page.emulate_media(media="print")

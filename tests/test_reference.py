@@ -52,7 +52,7 @@ def _all_models() -> set[type[BaseModel]]:
         if isinstance(value, type)
         and issubclass(value, BaseModel)
         and value.__module__ == schema.__name__
-        and value not in (schema.Model, schema.FieldBase)
+        and value not in (schema.Model, schema.FieldBase, schema.Pathway, schema.PathwayStep)
     }
 
 
@@ -115,9 +115,10 @@ def test_the_complete_example_is_a_valid_exercise():
     assert list(rules.exercise_rules(exercise, SETTINGS)) == []
 
 
-def test_the_configuration_reference_covers_every_key():
-    text = render_reference(config.PlaybookConfig)
-    for model, _ in models(config.PlaybookConfig):
+@pytest.mark.parametrize("root", [config.PlaybookConfig, SETTINGS.pathway_model], ids=str)
+def test_the_configuration_and_pathway_references_cover_every_key(root):
+    text = render_reference(root)
+    for model, _ in models(root):
         section = _sections(text)[heading_of(model)]
         assert _keys(section) == list(model.model_fields)
 
