@@ -1,8 +1,8 @@
 /* Catalog filters: the form is in the page (hidden until this runs); without JavaScript
    every card stays listed. Each <select> names the card attribute it matches
    (data-pb-match): "minutes" means "up to" (a session given as a range counts by its
-   shorter end), "people" a head-count within the card's range, the others a word in the
-   card's list. */
+   shorter end), "band" a length band written "low-high" (high empty for the last band),
+   "people" a head-count within the card's range, the others a word in the card's list. */
 (() => {
   function init() {
     const form = document.querySelector("form.pb-filters");
@@ -20,9 +20,14 @@
       let shown = 0;
       for (const card of cards) {
         const ok = selects.every(({ value, dataset }) => {
-          const have = card.dataset["pb" + dataset.pbMatch[0].toUpperCase() + dataset.pbMatch.slice(1)] || "";
+          const field = dataset.pbMatch === "band" ? "minutes" : dataset.pbMatch;
+          const have = card.dataset["pb" + field[0].toUpperCase() + field.slice(1)] || "";
           if (!value) return true;
           if (dataset.pbMatch === "minutes") return have !== "" && +have <= +value;
+          if (dataset.pbMatch === "band") {
+            const [low, high] = value.split("-");
+            return have !== "" && +low <= +have && (high === "" || +have <= +high);
+          }
           if (dataset.pbMatch === "people") {
             const [low, high] = have.split(" ").map(Number);
             return low <= +value && +value <= high;

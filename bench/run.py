@@ -8,7 +8,7 @@ temporary copy of the project and measures, in one run:
 
 * the full build (``load_config`` + ``build``, as ``mkdocs build`` does) in a
   child process that reports its own peak RSS, and the generator's share of it (the
-  plugin writes its timings to ``$PLAYBOOK_TIMINGS_FILE``);
+  plugin instance keeps its timings);
 * the floor: the same pages pre-rendered by ``playbook generate``, put in the docs
   folder and built with the playbook plugin disabled (same nav, theme and plugins);
 * the rebuild after editing one exercise, the way ``mkdocs serve`` does it (one
@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import synth  # noqa: E402
 
 _EXERCISE_LINK = re.compile(r"exercises/([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|/)")
-PROJECT_PARTS = ("mkdocs.yml", "content", "templates", "overrides", "schema")
+PROJECT_PARTS = ("mkdocs.yml", "playbook.yml", "content", "templates", "overrides", "schema")
 DEFAULT_SIZES = (10, 100, 1000)
 SEED = 7
 # Pages the plugin keeps out of the nav; the floor gets the same rule as a not_in_nav pattern.
@@ -79,12 +79,10 @@ def _child_main(spec: dict) -> None:
     overrides = dict(spec.get("overrides", {}))
     result: dict = {}
 
-    def read_timings() -> dict:
-        path = os.environ.get("PLAYBOOK_TIMINGS_FILE")
-        if not path or not os.path.exists(path):
-            return {}
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+    def read_timings(config) -> dict:
+        """The generator's own seconds in the last build (the plugin keeps them)."""
+        playbook = config.plugins.get("playbook")
+        return dict(playbook.timings) if playbook is not None else {}
 
     if spec["mode"] == "build":
         started = time.perf_counter()
@@ -97,10 +95,8 @@ def _child_main(spec: dict) -> None:
         finally:
             config.plugins.on_shutdown()
         result["seconds"] = time.perf_counter() - started
-        result["timings"] = read_timings()
+        result["timings"] = {} if spec.get("disable_playbook") else read_timings(config)
     elif spec["mode"] == "rebuild":
-        from playbook import plugin
-
         serve_url = "http://127.0.0.1:8000/"
 
         def get_config():
@@ -111,7 +107,9 @@ def _child_main(spec: dict) -> None:
         config = get_config()
         config.plugins.on_startup(command="serve", dirty=False)
         build(config, serve_url=serve_url)
-        load_cache, render_cache = next(iter(plugin._CACHES.values()))
+        # MkDocs keeps one instance of a plugin that defines on_startup across rebuilds.
+        playbook = config.plugins["playbook"]
+        load_cache, render_cache = playbook._load_cache, playbook._render_cache
         before = dict(load_cache)
         hits, misses = render_cache.hits, render_cache.misses
 
@@ -120,9 +118,11 @@ def _child_main(spec: dict) -> None:
         edited.write_text(text.replace("summary: ", "summary: Edited. ", 1), encoding="utf-8")
 
         started = time.perf_counter()
-        build(get_config(), serve_url=serve_url)
+        config = get_config()
+        assert config.plugins["playbook"] is playbook, "MkDocs made a new plugin instance"
+        build(config, serve_url=serve_url)
         result["seconds"] = time.perf_counter() - started
-        result["timings"] = read_timings()
+        result["timings"] = read_timings(config)
         result["parsed"] = sum(1 for path, f in load_cache.items() if before.get(path) is not f)
         result["render_hits"] = render_cache.hits - hits
         result["render_misses"] = render_cache.misses - misses
@@ -131,7 +131,7 @@ def _child_main(spec: dict) -> None:
 
 
 def run_child(spec: dict, timings_file: Path) -> dict:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_TIMINGS_FILE": str(timings_file)}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     timings_file.unlink(missing_ok=True)
     started = time.perf_counter()
     proc = subprocess.run(

@@ -15,6 +15,7 @@ import yaml
 
 AUDIENCES = ["seller", "sales-development", "customer-success", "manager", "leader", "team"]
 FORMATS = ["solo", "pair", "one-on-one", "team"]
+PEOPLE = {"solo": (1, 8), "pair": (2, 12), "one-on-one": (2, 2), "team": (4, 12)}
 DIFFICULTIES = ["introductory", "intermediate", "advanced"]
 THEMES = [
     "preparation",
@@ -61,6 +62,14 @@ def _paragraph(rng: random.Random, sentences: int) -> str:
 def _question(rng: random.Random) -> str:
     text = _words(rng, 6, 12)
     return text[:1].upper() + text[1:] + "?"
+
+
+def _people(fmt: str) -> dict:
+    low, high = PEOPLE[fmt]
+    people: dict = {"min": low, "max": high}
+    if fmt == "pair":
+        people["odd"] = "A group of three takes turns, one of them observing each round."
+    return people
 
 
 def exercise_id(index: int) -> str:
@@ -140,9 +149,12 @@ def exercise_data(index: int, ids: list[str], rng: random.Random) -> dict:
         "purpose": _paragraph(rng, 2) + "\n" + _paragraph(rng, 3) + "\n",
         "audiences": rng.sample(AUDIENCES, rng.randint(1, 3)),
         "format": FORMATS[index % len(FORMATS)],
-        "minutes": total + rng.choice([0, 5, 10]),
+        "people": _people(FORMATS[index % len(FORMATS)]),
+        "use_when": [_sentence(rng, 6, 12) for _ in range(2)],
+        "not_when": [_sentence(rng, 6, 12)],
         "difficulty": DIFFICULTIES[index % len(DIFFICULTIES)],
         "themes": rng.sample(THEMES, rng.randint(1, 3)),
+        "session": {"minutes": total},
         "materials": [_sentence(rng, 4, 8) for _ in range(2)],
         "steps": steps,
         "worksheet": {"fields": fields},

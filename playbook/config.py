@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -152,6 +152,12 @@ class PlaybookConfig(Model):
         default_factory=PrintParts, description="Which printed version carries which part."
     )
     words: Words = Field(default_factory=Words, description="Words of the pages.")
+    length_bands: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
+        default=[15, 45],
+        max_length=6,
+        description="Where the catalog's session-length bands end, in minutes, shortest "
+        "first: [15, 45] gives 15 minutes or less, 16-45 and 46 or more.",
+    )
 
 
 @dataclass(frozen=True)

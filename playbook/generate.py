@@ -162,8 +162,15 @@ def _exercise_page(
 class _Catalog:
     """Renders the catalog pages, each card once and reused on every page."""
 
-    def __init__(self, env: jinja2.Environment, cache: RenderCache | None) -> None:
+    def __init__(
+        self, env: jinja2.Environment, cache: RenderCache | None, pathways: list[Pathway] = ()
+    ) -> None:
         self.env = env
+        self.on_pathways: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        for pathway in pathways:
+            for step in pathway.steps:
+                if pathway.id not in self.on_pathways[step.exercise]:
+                    self.on_pathways[step.exercise] += (pathway.id,)
         self.cards = cache.cards if cache is not None else {}
         self.card_lists = cache.card_lists if cache is not None else {}
 
@@ -195,11 +202,14 @@ class _Catalog:
         texts = []
         for ex in exercises:
             hit = cards.get(ex.id)
-            if hit is None or hit[0] is not ex:
+            on = self.on_pathways[ex.id]
+            if hit is None or hit[0] is not ex or hit[1] != on:
                 card = self.env.get_template("_card.md.j2")
-                text = card.render(ex=ex, exercise_link=link, people=settings.people(ex))
-                hit = cards[ex.id] = (ex, Markup(text))
-            texts.append(hit[1])
+                text = card.render(
+                    ex=ex, exercise_link=link, people=settings.people(ex), pathways=on
+                )
+                hit = cards[ex.id] = (ex, on, Markup(text))
+            texts.append(hit[2])
         self.card_lists[path] = (list(exercises), Markup("".join(texts)))
         return self.card_lists[path][1]
 
@@ -220,7 +230,7 @@ def _catalog_pages(
             by_audience[audience].append(ex)
     themes = sorted(by_theme)
     audiences = [a for a in settings.audiences if a in by_audience]
-    catalog = _Catalog(env, cache)
+    catalog = _Catalog(env, cache, pathways)
     pages = [
         catalog.render(
             f"{EXERCISES_DIR}/index.md",
@@ -228,8 +238,7 @@ def _catalog_pages(
             exercises=exercises,
             themes=themes,
             audiences=audiences,
-            **catalog_filters(exercises, settings),
-            pathways=pathways,
+            **catalog_filters(exercises, settings, pathways),
             front_matter=_front_matter({"title": f"All {settings.config.words.exercises}"}),
         ),
         _group_index(catalog, THEMES_DIR, "theme", themes, by_theme, settings.theme_label),
@@ -423,10 +432,13 @@ TIME_LIMITS = (5, 10, 15, 30, 45, 60, 90, 120, 240, 480)
 GROUP_SIZES = (1, 2, 3, 4, 6, 8, 12, 20)
 
 
-def catalog_filters(exercises: list[Exercise], settings: Settings) -> dict:
+def catalog_filters(
+    exercises: list[Exercise], settings: Settings, pathways: list[Pathway] = ()
+) -> dict:
     """Choices for the catalog's filters: the formats and levels in use, the time limits
-    (minutes, how many exercises fit) that each narrow the list a little further, and
-    the group sizes some exercise fits."""
+    (minutes, how many exercises fit) that each narrow the list a little further, the
+    session-length bands (``(low, high, label)``, high None for the last) that hold some
+    exercise, the group sizes some exercise fits and the pathways."""
     used = {f for ex in exercises for f in ex.formats}
     levels = {ex.difficulty for ex in exercises}
     minutes = sorted(ex.session.minutes.low for ex in exercises if not ex.session.minutes.varies)
@@ -441,8 +453,28 @@ def catalog_filters(exercises: list[Exercise], settings: Settings) -> dict:
         "formats": [f for f in settings.formats if f in used],
         "difficulties": [d for d in settings.difficulties if d in levels],
         "time_limits": limits,
+        "length_bands": length_bands(minutes, settings.config.length_bands),
         "group_sizes": sizes if len(sizes) > 1 else [],
+        "pathways": list(pathways),
     }
+
+
+def length_bands(minutes: list[int], ends: list[int]) -> list[tuple[int, int | None, str]]:
+    """The bands ``ends`` cut session lengths into, keeping those some exercise is in:
+    [15, 45] gives "15 minutes or less", "16–45 minutes" and "46 minutes or more"."""
+    bands: list[tuple[int, int | None, str]] = []
+    low = 0
+    for end in [*ends, None]:
+        if end is None:
+            label = f"{low} minutes or more"
+        elif low == 0:
+            label = f"{end} minutes or less"
+        else:
+            label = f"{low}–{end} minutes"
+        if any(low <= m and (end is None or m <= end) for m in minutes):
+            bands.append((low, end, label))
+        low = (end or 0) + 1
+    return bands if len(bands) > 1 else []
 
 
 def _redirect_pages(exercises: list[Exercise], use_directory_urls: bool) -> list[Page]:

@@ -249,13 +249,15 @@ def find_exercise_files(paths: Iterable[Path]) -> list[Path]:
 
 # Folder listings, kept while the folder's modification time is unchanged (adding,
 # removing or renaming a file changes it): a rebuild gets the same Path objects back
-# instead of listing, making and sorting a thousand of them again.
-_LISTINGS: dict[Path, tuple[int, list[Path]]] = {}
+# instead of listing, making and sorting a thousand of them again. The key is the
+# folder itself (device and inode), not its name: "." names another folder after a chdir.
+_LISTINGS: dict[tuple[Path, int, int], tuple[int, list[Path]]] = {}
 
 
 def _listing(folder: Path) -> list[Path]:
-    mtime = folder.stat().st_mtime_ns
-    if (hit := _LISTINGS.get(folder)) is not None and hit[0] == mtime:
+    info = folder.stat()
+    key, mtime = (folder, info.st_dev, info.st_ino), info.st_mtime_ns
+    if (hit := _LISTINGS.get(key)) is not None and hit[0] == mtime:
         return hit[1]
     with os.scandir(folder) as entries:
         names = sorted(
@@ -265,7 +267,7 @@ def _listing(folder: Path) -> list[Path]:
         )
     listing = [folder / name for name in names]
     if _trusted((mtime, 0)) is not None:
-        _LISTINGS[folder] = (mtime, listing)
+        _LISTINGS[key] = (mtime, listing)
     return listing
 
 

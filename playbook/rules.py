@@ -9,6 +9,7 @@ a place inside a text adds its offset there: ``(location, message, hint, offset)
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import typing
 from collections.abc import Iterator
@@ -507,6 +508,13 @@ def config_rules(config: PlaybookConfig) -> Iterator[Found]:
                 ("formats", index, "people", "min"),
                 f"the fewest people ({fmt.people.min}) is more than the most ({fmt.people.max})",
                 "swap min and max",
+            )
+    for index, (before, after) in enumerate(itertools.pairwise(config.length_bands), 1):
+        if after <= before:
+            yield (
+                ("length_bands", index),
+                f"the bands must grow from shortest to longest, but {after} follows {before}",
+                "list each band's end once, shortest first, e.g. [15, 45]",
             )
     if "difficulty" in config.require and not config.difficulties:
         index = config.require.index("difficulty")

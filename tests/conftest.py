@@ -36,6 +36,7 @@ PROJECT_PARTS = (
     "overrides",
     "schema",
     "exercises",
+    "pathways",
 )
 
 
@@ -51,6 +52,7 @@ def copy_project(dest: Path, *, exercises: dict[str, str] | None = None) -> Path
             shutil.copy2(source, dest / part)
     if exercises is not None:
         shutil.rmtree(dest / "exercises")
+        shutil.rmtree(dest / "pathways")  # they name the shipped exercises
         (dest / "exercises").mkdir()
         for name, text in exercises.items():
             (dest / "exercises" / name).write_text(text, encoding="utf-8")

@@ -83,18 +83,22 @@ def test_serve_rebuilds_reuse_unchanged_pages_and_follow_template_edits(tmp_path
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from playbook import plugin
-
     project = run.make_project(tmp_path, 12)
     config_file = str(project / "mkdocs.yml")
 
+    plugins = []
+
     def rebuild() -> Path:
         site = tmp_path / "site"
-        build(load_config(config_file, site_dir=str(site)), serve_url="http://127.0.0.1:8000/")
+        config = load_config(config_file, site_dir=str(site))
+        if not plugins:
+            config.plugins.on_startup(command="serve", dirty=False)
+        plugins.append(config.plugins["playbook"])
+        build(config, serve_url="http://127.0.0.1:8000/")
         return site
 
     rebuild()
-    _, render_cache = plugin._caches_for(str(project / "exercises"))
+    render_cache = plugins[0]._render_cache
     hits, misses = render_cache.hits, render_cache.misses
     exercises = sorted((project / "exercises").glob("*.yaml"))
     exercises[0].write_text(
@@ -112,3 +116,4 @@ def test_serve_rebuilds_reuse_unchanged_pages_and_follow_template_edits(tmp_path
     assert render_cache.misses - misses == 13
     page = site / "exercises" / exercises[5].stem / "index.html"
     assert "Marker from the site" in page.read_text(encoding="utf-8")
+    assert all(p is plugins[0] for p in plugins), "serve keeps one plugin instance"

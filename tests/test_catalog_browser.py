@@ -13,7 +13,7 @@ import threading
 import pytest
 from conftest import ROOT, SETTINGS, _QuietHandler, run_mkdocs_build
 
-from playbook.loader import load_library
+from playbook.loader import load_library, load_pathways
 
 CATALOG = "/exercises/"
 
@@ -21,6 +21,20 @@ CATALOG = "/exercises/"
 @pytest.fixture(scope="module")
 def library():
     return load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT).exercises
+
+
+@pytest.fixture(scope="module")
+def pathways(library):
+    found = load_pathways(
+        ROOT / "pathways", settings=SETTINGS, exercises={ex.id: ex for ex in library}, root=ROOT
+    )
+    assert not found.problems
+    return found.pathways
+
+
+def minutes(ex) -> int | None:
+    """What a card's time filter compares: the session's shorter end."""
+    return None if ex.session.minutes.varies else ex.session.minutes.low
 
 
 def visible_ids(page) -> set[str]:
@@ -37,7 +51,16 @@ def status(page) -> str:
 
 def test_filters_are_labelled_controls(page, library):
     page.goto(CATALOG)
-    for label in ("For", "Format", "Time you have", "Theme"):
+    for label in (
+        "For",
+        "Format",
+        "People",
+        "Time you have",
+        "Session length",
+        "Difficulty",
+        "Theme",
+        "Pathway",
+    ):
         assert page.get_by_label(label, exact=True).is_visible()
     assert status(page) == f"{len(library)} exercises shown"
     assert visible_ids(page) == {ex.id for ex in library}
@@ -46,12 +69,17 @@ def test_filters_are_labelled_controls(page, library):
 @pytest.mark.parametrize(
     ("label", "value", "keep"),
     [
-        ("Format", "pair", lambda ex: ex.format == "pair"),
+        ("Format", "pair", lambda ex: "pair" in ex.formats),
         ("For", "manager", lambda ex: "manager" in ex.audiences),
-        ("Time you have", "30", lambda ex: ex.minutes <= 30),
+        ("Time you have", "30", lambda ex: minutes(ex) is not None and minutes(ex) <= 30),
+        ("Session length", "0-15", lambda ex: minutes(ex) is not None and minutes(ex) <= 15),
+        ("Session length", "16-45", lambda ex: minutes(ex) is not None and 16 <= minutes(ex) <= 45),
+        ("Session length", "46-", lambda ex: minutes(ex) is not None and minutes(ex) >= 46),
+        ("People", "6", lambda ex: SETTINGS.people(ex)[0] <= 6 <= SETTINGS.people(ex)[1]),
+        ("Difficulty", "advanced", lambda ex: ex.difficulty == "advanced"),
         ("Theme", "listening", lambda ex: "listening" in ex.themes),
     ],
-    ids=["format", "audience", "time", "theme"],
+    ids=["format", "audience", "time", "drills", "middle", "long", "people", "level", "theme"],
 )
 def test_each_filter_narrows_the_cards(page, library, label, value, keep):
     expected = {ex.id for ex in library if keep(ex)}
@@ -67,7 +95,11 @@ def test_filters_combine_and_reset_with_the_keyboard(page, library):
     page.goto(CATALOG)
     page.get_by_label("For", exact=True).select_option("seller")
     page.get_by_label("Time you have", exact=True).select_option("45")
-    expected = {ex.id for ex in library if "seller" in ex.audiences and ex.minutes <= 45}
+    expected = {
+        ex.id
+        for ex in library
+        if "seller" in ex.audiences and minutes(ex) is not None and minutes(ex) <= 45
+    }
     assert visible_ids(page) == expected
     assert "time=45" in page.url and "audience=seller" in page.url
 
@@ -89,7 +121,15 @@ def test_filters_combine_and_reset_with_the_keyboard(page, library):
 def test_a_filtered_address_opens_filtered(page, library):
     page.goto(CATALOG + "?format=team")
     assert page.get_by_label("Format", exact=True).input_value() == "team"
-    assert visible_ids(page) == {ex.id for ex in library if ex.format == "team"}
+    assert visible_ids(page) == {ex.id for ex in library if "team" in ex.formats}
+
+
+def test_the_pathway_filter_shows_a_pathways_exercises(page, library, pathways):
+    assert pathways, "the playbook ships pathways"
+    page.goto(CATALOG)
+    for pathway in pathways:
+        page.get_by_label("Pathway", exact=True).select_option(pathway.id)
+        assert visible_ids(page) == {step.exercise for step in pathway.steps}, pathway.id
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +169,7 @@ def test_filters_work_after_instant_navigation(browser, instant_url, library):
         page.locator(".md-content a[href$='exercises/']").first.click()
         page.get_by_label("Format", exact=True).select_option("solo")
         assert page.evaluate("window.pbSamePage === true"), "expected instant navigation"
-        assert visible_ids(page) == {ex.id for ex in library if ex.format == "solo"}
+        assert visible_ids(page) == {ex.id for ex in library if "solo" in ex.formats}
         assert status(page) == f"{len(visible_ids(page))} exercises shown"
         assert not errors
     finally:
