@@ -33,7 +33,7 @@ from .loader import (
 )
 from .messages import close_matches, suggest_slug
 from .pdf import MAX_PAGES, PAPER_LABELS, PdfEngineMissing, PdfFailed, make_pdfs
-from .problems import report
+from .problems import REPORTERS, in_github_actions, report
 from .reference import published_config_schema, published_pathway_schema, published_schema
 from .render import describe_template_error, make_environment
 from .schema import SLUG_PATTERN
@@ -98,11 +98,19 @@ def _settings(path: Path | None) -> Settings:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @config_option
-def validate(paths: tuple[Path, ...], config_path: Path | None) -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default=lambda: "github" if in_github_actions() else "text",
+    show_default="github inside GitHub Actions, else text",
+    help="text: path:line:col lines for people; github: the same plus ::error annotations "
+    "for the pull request; json: one object with a list of problems.",
+)
+def validate(paths: tuple[Path, ...], config_path: Path | None, output_format: str) -> None:
     """Check exercise files (default: everything in exercises/) and playbook.yml.
 
     Prints every problem in every file as path:line:col, and exits 1 if there is one.
-    Inside GitHub Actions it also prints ::error annotations for the pull request.
     """
     settings = _settings(config_path)
     wanted = list(paths) or [EXERCISES]
@@ -120,10 +128,10 @@ def validate(paths: tuple[Path, ...], config_path: Path | None) -> None:
         problems += pathways.problems
         count = len(find_exercise_files([PATHWAYS]))
         checked += f" and {count} pathway{'s' if count != 1 else ''}"
-    if problems:
-        click.echo(report(problems), err=True)
+    if problems:  # JSON is for programs: on standard output
+        click.echo(report(problems, output_format), err=output_format != "json")
         sys.exit(1)
-    click.echo(f"{checked} OK.")
+    click.echo('{"problems": []}' if output_format == "json" else f"{checked} OK.")
 
 
 @main.command()
@@ -169,10 +177,33 @@ def new(
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"--folder {folder} is a file, not a folder: name a folder")
     target = folder / f"{exercise_id}.yaml"
+    text = _scaffold(exercise_id, title, format_, audiences, folder, settings)
+    # What is written must validate as it is: check it first (an over-long id or title,
+    # say, would not), and say what to change instead of writing a broken file. This
+    # comes before any look at the disk, which a 300-character file name would upset.
+    checked = parse_exercise(
+        text.encode(), path=target, display=target.as_posix(), settings=settings
+    )
+    if checked.problems:
+        details = "\n".join(p.format() for p in checked.problems)
+        raise click.UsageError(f"these options would make an invalid exercise:\n{details}")
+    _write_new_file(target, text)
+    _say_what_next(target, exercise_id)
+
+
+def _scaffold(
+    exercise_id: str,
+    title: str | None,
+    format_: str,
+    audiences: tuple[str, ...],
+    folder: Path,
+    settings: Settings,
+) -> str:
+    """The commented exercise file ``playbook new`` writes."""
     schema_ref = os.path.relpath(SCHEMA_PATH, folder) if SCHEMA_PATH.exists() else SCHEMA_PATH
     title = title or exercise_id.replace("-", " ").capitalize()
     fmt = settings.formats[format_]
-    text = (
+    return (
         make_environment(settings, None)
         .get_template("new_exercise.yaml.j2")
         .render(
@@ -188,15 +219,11 @@ def new(
             audiences=list(dict.fromkeys(audiences)) or [next(iter(settings.audiences))],
         )
     )
-    # What is written must validate as it is: check it first (an over-long id or title,
-    # say, would not), and say what to change instead of writing a broken file. This
-    # comes before any look at the disk, which a 300-character file name would upset.
-    checked = parse_exercise(
-        text.encode(), path=target, display=target.as_posix(), settings=settings
-    )
-    if checked.problems:
-        details = "\n".join(p.format() for p in checked.problems)
-        raise click.UsageError(f"these options would make an invalid exercise:\n{details}")
+
+
+def _write_new_file(target: Path, text: str) -> None:
+    """Write ``target``, never over a file or through a link; errors as one line."""
+    folder = target.parent
     if os.path.lexists(target):
         what = "is a link to another file" if target.is_symlink() else "already exists"
         raise click.ClickException(f"{target} {what}; it was left as it is")
@@ -216,6 +243,9 @@ def new(
         raise click.ClickException(
             f"cannot write {target}: {error.strerror}; choose another --folder"
         ) from None
+
+
+def _say_what_next(target: Path, exercise_id: str) -> None:
     playbook = ".venv/bin/playbook" if Path(".venv/bin/playbook").exists() else "playbook"
     serve = "./dev serve" if Path("dev").is_file() else f"{playbook} serve"
     click.echo(f"Created {target}; it validates as it is.")
@@ -467,9 +497,8 @@ def build_site(config_file: Path, site_dir: Path, *, strict: bool = True, pdf: b
         return 1
 
 
-def _build_locked(config_file: Path, site_dir: Path, *, strict: bool, pdf: bool) -> int:
-    staging = site_dir.with_name(f".{site_dir.name}-building")
-    old = site_dir.with_name(f".{site_dir.name}-old")
+def _check_replaceable(site_dir: Path, staging: Path, old: Path) -> None:
+    """Refuse a site folder the build may not replace; clear our own leftovers."""
     if site_dir.exists() and not site_dir.is_dir():
         raise BuildRefused(f"{site_dir} is a file; choose another --site-dir", code=2)
     if not _is_our_site(site_dir):
@@ -485,6 +514,12 @@ def _build_locked(config_file: Path, site_dir: Path, *, strict: bool, pdf: bool)
             f"{site_dir} cannot be replaced: {locked} is read-only; "
             f"make it writable (chmod -R u+w {site_dir}) or choose another --site-dir"
         )
+
+
+def _build_locked(config_file: Path, site_dir: Path, *, strict: bool, pdf: bool) -> int:
+    staging = site_dir.with_name(f".{site_dir.name}-building")
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    _check_replaceable(site_dir, staging, old)
     staging.mkdir()
     # Before MkDocs writes anything: a build stopped half-way leaves a folder we may remove.
     # (MkDocs never cleans out hidden files, so the marker stays.)
@@ -513,6 +548,11 @@ def _build_locked(config_file: Path, site_dir: Path, *, strict: bool, pdf: bool)
     if pdf and not write_pdfs(staging):
         shutil.rmtree(staging)
         return _failed(site_dir)
+    return _swap_in(staging, site_dir, old)
+
+
+def _swap_in(staging: Path, site_dir: Path, old: Path) -> int:
+    """Put the new site in place of the old one, which is removed only afterwards."""
     try:
         if site_dir.exists():
             site_dir.rename(old)

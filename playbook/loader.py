@@ -302,24 +302,10 @@ def load_file(
         info = os.lstat(path)
         target: str | Path = path
         if stat.S_ISLNK(info.st_mode):
-            target = os.path.realpath(path)
-            if not _inside(target, _repository(path, root)):
-                # Never read: it would be published. Nothing of it is shown either.
-                return _refused(
-                    path,
-                    root,
-                    "this file is a link to a file outside the repository; exercises are "
-                    "published, so only files inside the repository are read",
-                    "replace the link with a copy of the file, or remove it",
-                )
-            if not os.path.exists(target):
-                return _refused(
-                    path,
-                    root,
-                    "this file is a link to a file that does not exist",
-                    "point the link at an exercise file, or remove it",
-                )
-            info = os.stat(target)
+            followed = _follow_link(path, root)
+            if isinstance(followed, LoadedFile):
+                return followed
+            target, info = followed
         if not stat.S_ISREG(info.st_mode):
             return _not_regular(path, root, info)
         stamp = (info.st_mtime_ns, info.st_size)
@@ -334,21 +320,7 @@ def load_file(
         if len(data) > MAX_BYTES:  # grew since the lstat above
             return _refused(path, root, *_too_large(max(len(data), info.st_size)))
     except OSError as error:
-        display = display_path(path, root)
-        reason = error.strerror or str(error)
-        return LoadedFile(
-            path,
-            display,
-            "",
-            None,
-            problems=[
-                Problem(
-                    display,
-                    message=f"cannot read this file: {reason}",
-                    hint="check that the path exists and is readable",
-                )
-            ],
-        )
+        return _unreadable(path, root, error)
     digest = hashlib.blake2b(data, digest_size=16).hexdigest()
     if hit is not None and hit.digest == digest:
         hit.stamp = _trusted(stamp)
@@ -360,6 +332,28 @@ def load_file(
     if cache is not None:
         cache[path] = loaded
     return loaded
+
+
+def _follow_link(path: Path, root: Path | None) -> tuple[str, os.stat_result] | LoadedFile:
+    """Where a link leads and what is there, or the refusal: only files inside the
+    repository are read (an exercise is published; nothing of another file is shown)."""
+    target = os.path.realpath(path)
+    if not _inside(target, _repository(path, root)):
+        return _refused(
+            path,
+            root,
+            "this file is a link to a file outside the repository; exercises are "
+            "published, so only files inside the repository are read",
+            "replace the link with a copy of the file, or remove it",
+        )
+    if not os.path.exists(target):
+        return _refused(
+            path,
+            root,
+            "this file is a link to a file that does not exist",
+            "point the link at an exercise file, or remove it",
+        )
+    return target, os.stat(target)
 
 
 def _read_bounded(target: str | Path) -> tuple[bytes, os.stat_result]:
@@ -429,6 +423,17 @@ def _refused(path: Path, root: Path | None, message: str, hint: str) -> LoadedFi
     """A file that is not read at all: one problem at its start."""
     display = display_path(path, root)
     return LoadedFile(path, display, "", None, problems=[Problem(display, 1, 1, "", message, hint)])
+
+
+def _unreadable(path: Path, root: Path | None, error: OSError) -> LoadedFile:
+    """A file the system would not let us read: the reason, with no place in it."""
+    display = display_path(path, root)
+    problem = Problem(
+        display,
+        message=f"cannot read this file: {error.strerror or error}",
+        hint="check that the path exists and is readable",
+    )
+    return LoadedFile(path, display, "", None, problems=[problem])
 
 
 def _trusted(stamp: tuple[int, int]) -> tuple[int, int] | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -49,13 +50,30 @@ def in_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
-def report(problems: list[Problem]) -> str:
-    """All problems as text for people (and annotations inside GitHub Actions)."""
-    problems = sorted(problems)
-    lines = [p.format() for p in problems]
-    if in_github_actions():
-        lines += [p.annotation() for p in problems]
+def _summary(problems: list[Problem]) -> str:
     files = len({p.path for p in problems})
     noun = "problem" if len(problems) == 1 else "problems"
-    lines.append(f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}.")
-    return "\n".join(lines)
+    return f"{len(problems)} {noun} in {files} file{'s' if files != 1 else ''}."
+
+
+def _text(problems: list[Problem]) -> str:
+    return "\n".join([*(p.format() for p in problems), _summary(problems)])
+
+
+def _github(problems: list[Problem]) -> str:
+    """The text for the log, then one annotation per problem for the pull request."""
+    lines = [*(p.format() for p in problems), *(p.annotation() for p in problems)]
+    return "\n".join([*lines, _summary(problems)])
+
+
+def _json(problems: list[Problem]) -> str:
+    return json.dumps({"problems": [asdict(p) for p in problems]}, indent=2)
+
+
+# Reporters by name (``playbook validate --format``), after check-jsonschema's.
+REPORTERS = {"text": _text, "github": _github, "json": _json}
+
+
+def report(problems: list[Problem], output_format: str = "text") -> str:
+    """All problems, sorted, in one of the REPORTERS' formats (text for people)."""
+    return REPORTERS[output_format](sorted(problems))

@@ -78,6 +78,30 @@ def test_validate_prints_annotations_in_github_actions(workdir, monkeypatch):
     )
 
 
+def test_validate_format_chooses_the_reporter_whatever_the_environment(workdir, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    (workdir / "exercises" / "sample.yaml").write_text(
+        SAMPLE.replace("format: pair", "format: duo")
+    )
+    text = run("validate", "--format", "text")
+    assert text.exit_code == 1
+    assert "exercises/sample.yaml:11:9: format: expected one of" in text.stderr
+    assert "::error" not in text.stderr
+    as_json = run("validate", "--format", "json")
+    assert as_json.exit_code == 1
+    (problem,) = json.loads(as_json.stdout)["problems"]
+    assert (problem["path"], problem["line"], problem["column"], problem["key"]) == (
+        "exercises/sample.yaml",
+        11,
+        9,
+        "format",
+    )
+    assert problem["message"].startswith("expected one of") and problem["hint"]
+    monkeypatch.delenv("GITHUB_ACTIONS")
+    assert "::error" in run("validate", "--format", "github").stderr
+    assert run("validate", "--format", "xml").exit_code == 2
+
+
 def test_validate_a_missing_path_is_a_usage_error(workdir):
     result = run("validate", "nope.yaml")
     assert result.exit_code == 2

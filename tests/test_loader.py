@@ -221,12 +221,14 @@ def test_human_format_and_github_annotation():
     )
 
 
-def test_report_adds_annotations_only_inside_github_actions(monkeypatch):
+def test_report_adds_annotations_only_in_the_github_format(monkeypatch):
     problems = [Problem("a.yaml", 1, 1, "", "bad\nthing")]
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # the reporter never looks at it
     assert "::error" not in report(problems)
-    monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    assert "::error file=a.yaml,line=1,col=1,title=exercise::bad%0Athing" in report(problems)
+    assert "::error" not in report(problems, "text")
+    assert "::error file=a.yaml,line=1,col=1,title=exercise::bad%0Athing" in report(
+        problems, "github"
+    )
 
 
 def test_yml_extension_is_found(tmp_path):

@@ -1,83 +1,83 @@
-"""Every exercise and page is written in our own words.
+"""Every exercise, pathway and page is written in our own words.
 
-The ideas come from a handful of blog posts (the seeds, kept beside the repository
-in ``shared/seeds``). This test fails when any run of eight or more consecutive words
-from a seed appears in an exercise file or a hand-written page. Short quotations
-with credit (under eight words) are fine.
+The ideas come from a handful of blog posts (the seeds, kept beside the repository in
+``shared/seeds``). This test fails when any run of eight or more consecutive words
+from a seed appears in an exercise file, a pathway or a hand-written page. Short
+quotations with credit (under eight words) are fine. It compares against the hashed
+runs in ``tests/seed-shingles.txt`` (see tests/seed_shingles.py), so it runs on every
+clone; where the seeds themselves are at hand, it also checks that file is current.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
+import seed_shingles as shingles
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-RUN = 8
-# Titles of sources we cite by name. A title is a citation, not borrowed prose, so
-# it is blanked out before comparing (and cannot join up with the words around it).
-CITED_TITLES = ["Automation: Are We Empowering Human Interaction or Displacing It?"]
-
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc`]")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def words(text: str) -> list[str]:
-    """Lowercase words with punctuation stripped ("Don't" → "dont")."""
-    text = _APOSTROPHES.sub("", text.lower())
-    return _NOT_WORD.sub(" ", text).split()
-
-
-def without_cited_titles(tokens: list[str]) -> list[str]:
-    for title in map(words, CITED_TITLES):
-        i = 0
-        while i <= len(tokens) - len(title):
-            if tokens[i : i + len(title)] == title:
-                tokens = [*tokens[:i], "|", *tokens[i + len(title) :]]
-            i += 1
-    return tokens
-
-
-def runs(tokens: list[str], n: int = RUN) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+ROOT = shingles.ROOT
 
 
 def our_texts() -> list[Path]:
-    return sorted((ROOT / "exercises").glob("*.yaml")) + sorted((ROOT / "content").rglob("*.md"))
+    return (
+        sorted((ROOT / "exercises").glob("*.yaml"))
+        + sorted((ROOT / "pathways").glob("*.yaml"))
+        + sorted((ROOT / "content").rglob("*.md"))
+    )
 
 
 @pytest.fixture(scope="module")
-def seed_runs() -> dict[tuple[str, ...], str]:
-    files = sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else []
-    if not files:
-        pytest.skip(f"no seed texts at {SEEDS}: nothing to compare against")
-    found: dict[tuple[str, ...], str] = {}
-    for path in files:
-        for run in runs(without_cited_titles(words(path.read_text(encoding="utf-8")))):
-            found.setdefault(run, path.name)
-    return found
+def seed_hashes() -> dict[str, str]:
+    return shingles.read()
 
 
 def test_normalisation():
-    assert words("Don’t stop—listen, to the END!") == ["dont", "stop", "listen", "to", "the", "end"]
-    assert runs(["a", "b", "c"], 2) == {("a", "b"), ("b", "c")}
-    cited = words(f"see {CITED_TITLES[0]} here")
-    assert without_cited_titles(cited) == ["see", "|", "here"]
+    assert shingles.words("Don’t stop—listen, to the END!") == [
+        *("dont", "stop", "listen", "to", "the", "end")
+    ]
+    assert shingles.runs(["a", "b", "c"], 2) == {("a", "b"), ("b", "c")}
+    cited = shingles.words(f"see {shingles.CITED_TITLES[0]} here")
+    assert shingles.without_cited_titles(cited) == ["see", "|", "here"]
+
+
+def test_the_hashes_cover_every_seed(seed_hashes):
+    assert len(seed_hashes) > 1000
+    assert len(set(seed_hashes.values())) >= 5
+
+
+def test_the_hashes_are_current_where_the_seeds_are_at_hand(seed_hashes):
+    """On a clone without ``shared/`` this compares the file with itself, which is fine:
+    the seeds change only where they are."""
+    if not sorted(shingles.SEEDS.glob("*.txt")):
+        assert shingles.render(seed_hashes) == shingles.SHINGLES.read_text(encoding="utf-8")
+        return
+    assert shingles.shingles_of(shingles.SEEDS) == seed_hashes, (
+        "tests/seed-shingles.txt is stale: run tests/seed_shingles.py"
+    )
+
+
+def test_a_copied_run_is_caught(seed_hashes, tmp_path):
+    """A sentence lifted from a seed matches a hash, even with other case and punctuation."""
+    seeds = sorted(shingles.SEEDS.glob("*.txt"))
+    if seeds:
+        text = " ".join(shingles.words(seeds[0].read_text(encoding="utf-8"))[40:52])
+        assert {shingles.digest(r) for r in shingles.text_runs(text.upper())} & set(seed_hashes)
+    assert not {shingles.digest(r) for r in shingles.text_runs("we wrote this ourselves " * 3)} & (
+        set(seed_hashes)
+    )
 
 
 def test_there_is_something_to_check():
-    assert len(our_texts()) >= 2
+    assert len(our_texts()) >= 30
 
 
 @pytest.mark.parametrize("path", our_texts(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_no_run_of_eight_words_from_a_seed(path: Path, seed_runs):
+def test_no_run_of_eight_words_from_a_seed(path: Path, seed_hashes):
     copied = sorted(
         {
-            " ".join(run): seed_runs[run]
-            for run in runs(without_cited_titles(words(path.read_text(encoding="utf-8"))))
-            if run in seed_runs
+            " ".join(run): seed_hashes[digest]
+            for run in shingles.text_runs(path.read_text(encoding="utf-8"))
+            if (digest := shingles.digest(run)) in seed_hashes
         }.items()
     )
     assert not copied, "words copied from a seed (rewrite them in your own words):\n" + "\n".join(
