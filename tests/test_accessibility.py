@@ -65,3 +65,34 @@ def test_playbook_exercise_page_has_no_violations(page, built_site, color_scheme
     assert scheme(page) == ("slate" if color_scheme == "dark" else "default")
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1)
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every page of the built site, as an address (redirect pages for old addresses
+    included: a reader may land on one). Not 404.html: it links its styles by the
+    site's absolute path (site_url's /playbook/), which a server of the folder at / does
+    not have; it is made from the same template as every page tested here."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        relative = path.relative_to(site).as_posix()
+        if relative.startswith(("assets/", "search/")) or relative == "404.html":
+            continue
+        pages.append("/" + relative.removesuffix("index.html"))
+    return pages
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_every_built_page_has_no_violations(page, built_site, color_scheme):
+    """axe over the whole site, page by page, in one scheme: every finding is listed."""
+    page.emulate_media(color_scheme=color_scheme)
+    addresses = site_pages(built_site)
+    assert len(addresses) > 60 and "/" in addresses and "/plan/" in addresses
+    found = {}
+    for address in addresses:
+        page.goto(address)
+        if page.locator("meta[http-equiv=refresh]").count():
+            page.wait_for_load_state()
+        violations = axe_violations(page)
+        if violations:
+            found[address] = violations
+    assert found == {}, json.dumps(found, indent=1)
