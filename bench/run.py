@@ -59,6 +59,7 @@ TARGET_GENERATOR_SHARE = 0.03
 TARGET_FLOOR_RATIO = 1.15
 TARGET_GROWTH = 12.0
 TARGET_REBUILD_GENERATOR = 0.050
+TARGET_BASELINE_RATIO = 1.25
 
 
 # --------------------------------------------------------------------------- children
@@ -191,6 +192,17 @@ def make_floor_docs(project: Path, base: Path) -> Path:
     return docs
 
 
+def make_baseline_docs(floor_docs: Path, base: Path, count: int, project: Path) -> Path:
+    """The floor's docs with every exercise page replaced by the same exercise written
+    by hand as plain Markdown (``synth.handwritten_page``): what our pages cost beyond it."""
+    docs = base / "baseline-docs"
+    shutil.copytree(floor_docs, docs)
+    pages = synth.handwritten_pages(count, SEED, linked_ids(project / "content"))
+    for name, text in pages.items():
+        (docs / "exercises" / name).write_text(text, encoding="utf-8")
+    return docs
+
+
 # --------------------------------------------------------------------------- page weight
 
 
@@ -282,13 +294,14 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
     base = work / str(count)
     project = make_project(base, count)
     floor_docs = make_floor_docs(project, base)
+    baseline_docs = make_baseline_docs(floor_docs, base, count, project)
     timings_file = base / "timings.json"
     ours_site, floor_site = base / "site", base / "floor-site"
     config_file = str(project / "mkdocs.yml")
-    ours, floor = [], []
+    ours, floor, baseline = [], [], []
     for run in range(repeats):
         if run and deadline is not None:
-            one_more = ours[-1]["wall"] + floor[-1]["wall"]
+            one_more = ours[-1]["wall"] + floor[-1]["wall"] + baseline[-1]["wall"]
             rebuild = 2.5 * ours[-1]["wall"]
             if time.perf_counter() + one_more + rebuild > deadline:
                 log(f"  {count} exercises: no more repeats (time budget)")
@@ -313,6 +326,21 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
                     "overrides": {
                         "site_dir": str(floor_site),
                         "docs_dir": str(floor_docs),
+                        "not_in_nav": FLOOR_NOT_IN_NAV,
+                    },
+                },
+                timings_file,
+            )
+        )
+        baseline.append(
+            run_child(
+                {
+                    "mode": "build",
+                    "config_file": config_file,
+                    "disable_playbook": True,
+                    "overrides": {
+                        "site_dir": str(base / "baseline-site"),
+                        "docs_dir": str(baseline_docs),
                         "not_in_nav": FLOOR_NOT_IN_NAV,
                     },
                 },
@@ -349,6 +377,8 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
         "files": median(ours, lambda r: r["timings"]["files"]),
         "floor": median(floor, lambda r: r["seconds"]),
         "floor_rss": max(r["max_rss_mb"] for r in floor),
+        "baseline": median(baseline, lambda r: r["seconds"]),
+        "baseline_rss": max(r["max_rss_mb"] for r in baseline),
         "rebuild": rebuild["seconds"],
         "rebuild_generator": rebuild["timings"]["load"] + rebuild["timings"]["render"],
         "rebuild_files": rebuild["timings"]["files"],
@@ -392,6 +422,8 @@ def table(results: list[dict]) -> str:
     row("hand-over to MkDocs (File objects), s", lambda r: f"{r['files']:.3f}")
     row("floor: plain-Markdown build, s", lambda r: f"{r['floor']:.2f}")
     row("our build / floor", lambda r: f"{r['build'] / r['floor']:.2f}×")
+    row("hand-written baseline build, s", lambda r: f"{r['baseline']:.2f}")
+    row("our build / hand-written baseline", lambda r: f"{r['build'] / r['baseline']:.2f}×")
     row("growth of the build time", growth)
     row("rebuild after editing one exercise, s", lambda r: f"{r['rebuild']:.2f}")
     row("generator share of that rebuild, ms", lambda r: f"{r['rebuild_generator'] * 1e3:.0f}")
@@ -430,7 +462,13 @@ def targets(results: list[dict]) -> list[tuple[str, str, str]]:
 
     share = big["generator"] / big["build"]
     ratio = big["build"] / big["floor"]
+    against_baseline = big["build"] / big["baseline"]
     out = [
+        (
+            verdict(against_baseline <= TARGET_BASELINE_RATIO),
+            f"our build ≤ {TARGET_BASELINE_RATIO}× the hand-written baseline at {n}",
+            f"{against_baseline:.2f}×",
+        ),
         (
             verdict(share <= TARGET_GENERATOR_SHARE),
             f"generator share of the full build at {n} ≤ {TARGET_GENERATOR_SHARE:.0%}",

@@ -179,3 +179,37 @@ def exercise_files(count: int, seed: int = 7, names: list[str] = ()) -> dict[str
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
         files[f"{data['id']}.yaml"] = text
     return files
+
+
+def handwritten_page(data: dict) -> str:
+    """The same exercise as a person would write it by hand in plain Markdown: title,
+    summary, purpose, numbered steps with their prompts, the worksheet's prompts as bold
+    lines, the checklist as a task list and the bands as a list. The baseline that the
+    benchmark holds our generated page against."""
+    lines = [f"# {data['title']}", "", data["summary"], "", "## Why it matters", ""]
+    lines += [data["purpose"], "## Steps", ""]
+    for n, step in enumerate(data["steps"], 1):
+        lines += [f"{n}. **{step['title']}** ({step['minutes']} min)", ""]
+        lines += ["    " + part for part in step["instructions"].strip().splitlines()] + [""]
+        lines += [f"    - {prompt}" for prompt in step.get("prompts", [])] + [""]
+    lines += ["## Worksheet", ""]
+    for field in data["worksheet"]["fields"]:
+        lines += [f"**{field['label']}**", ""]
+    lines += ["## Checklist", ""]
+    lines += [
+        f"- [ ] {item['text']} ({item.get('points', 1)})" for item in data["checklist"]["items"]
+    ]
+    lines += ["", "## Score", ""]
+    lines += [
+        f"- {band['min']}–{band['max']}: **{band['label']}**. {band['advice']}"
+        for band in data["checklist"]["bands"]
+    ]
+    lines += ["", "## Debrief", ""] + [f"- {q}" for q in data["debrief"]]
+    return "\n".join(lines) + "\n"
+
+
+def handwritten_pages(count: int, seed: int = 7, names: list[str] = ()) -> dict[str, str]:
+    """The exercises of ``exercise_files`` (same seed, same ids) as hand-written pages."""
+    rng = random.Random(seed)
+    ids = [*names[:count], *(exercise_id(i) for i in range(len(names[:count]), count))]
+    return {f"{ids[i]}.md": handwritten_page(exercise_data(i, ids, rng)) for i in range(count)}

@@ -183,3 +183,22 @@ def test_the_manager_of_six_plan_adds_up(library):
         float(stated.group(1)) == round(total / 60, 1)
         or abs(float(stated.group(1)) * 60 - total) <= 30
     )
+
+
+_QUOTED_MINUTES = re.compile(r"\]\((?:\.\./)*exercises/([a-z0-9-]+)\.md[^)]*\) \((\d+) minutes")
+
+
+def test_minutes_quoted_on_hand_written_pages_are_the_session_minutes(library):
+    """A page that says "(25 minutes)" after a link to an exercise says its session time."""
+    quoted = [
+        (page.relative_to(ROOT).as_posix(), ex_id, int(minutes))
+        for page in sorted((ROOT / "content").rglob("*.md"))
+        for ex_id, minutes in _QUOTED_MINUTES.findall(page.read_text(encoding="utf-8"))
+    ]
+    assert quoted, "the home page quotes some exercises' minutes"
+    wrong = [
+        (page, ex_id, minutes, library[ex_id].session.minutes.low)
+        for page, ex_id, minutes in quoted
+        if minutes != library[ex_id].session.minutes.low
+    ]
+    assert not wrong, wrong
