@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { minify } from "terser";
 
-const SCRIPTS = ["playbook", "print", "catalog"];
+const SCRIPTS = ["playbook", "print", "catalog", "planner"];
 let stale = false;
 for (const name of SCRIPTS) {
   const source = new URL(`./${name}.js`, import.meta.url);

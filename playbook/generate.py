@@ -401,7 +401,15 @@ def planner_data(
     paths = [
         {"id": p.id, "title": p.title, "exercises": [s.exercise for s in p.steps]} for p in pathways
     ]
-    data = {"version": 1, "exercises": items, "words": words, "pathways": paths}
+    # Head-counts of each format, so a plan can say which format a group size makes.
+    format_people = {k: [v.people.min, v.people.max] for k, v in settings.formats.items()}
+    data = {
+        "version": 1,
+        "exercises": items,
+        "words": words,
+        "pathways": paths,
+        "formatPeople": format_people,
+    }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 

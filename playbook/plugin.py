@@ -44,8 +44,8 @@ LIST_MARK = re.compile(r'<!-- playbook:exercises (idea|theme)="([^"]+)" -->')
 # added to every site that uses the plugin, from the package.
 ASSETS = Path(__file__).parent / "assets"
 ASSET_DIR = "assets/playbook"
-STYLES = ("playbook.css", "print.css", "catalog.css")
-SCRIPTS = ("playbook.js", "print.js", "catalog.js")
+STYLES = ("playbook.css", "print.css", "catalog.css", "planner.css")
+SCRIPTS = ("playbook.js", "print.js", "catalog.js", "planner.js")
 
 
 class PlaybookConfig(base.Config):
