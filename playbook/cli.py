@@ -802,8 +802,14 @@ def write_pdfs(site_dir: Path) -> bool:
 )
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site with live reload (exercises/ and templates/ are watched)."""
-    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", dev_addr]
+    """Serve the site with live reload (exercises/ and templates/ are watched).
+
+    An edit rebuilds only the pages it changes (MkDocs' dirty build, which the plugin
+    makes safe for the catalog and the search index)."""
+    command = [
+        *(sys.executable, "-m", "mkdocs", "serve", "--dirty"),
+        *("-f", str(config_file), "-a", dev_addr),
+    ]
     # mkdocs.yml reads site_url from PLAYBOOK_SITE_URL: pointing it at the local address
     # serves the site at / instead of under the hosted site's path.
     env = {"PLAYBOOK_SITE_URL": f"http://{dev_addr}/", **_quiet_env()}
