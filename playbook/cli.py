@@ -255,7 +255,11 @@ def _say_what_next(target: Path, exercise_id: str) -> None:
     click.echo(
         f"  3. See it:     {serve}, then open http://127.0.0.1:8000/exercises/{exercise_id}/"
     )
-    click.echo(f"  4. Propose it: commit {target} and open a pull request (see CONTRIBUTING.md)")
+    click.echo(
+        "  4. Finish it:  delete 'draft: true' and add its id to the 'related' list of "
+        "another exercise"
+    )
+    click.echo(f"  5. Propose it: commit {target} and open a pull request (see CONTRIBUTING.md)")
 
 
 def suggest_close(value: str, choices: list[str]) -> str | None:

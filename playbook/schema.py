@@ -380,8 +380,14 @@ class TableAnswer(FieldBase):
 
 class RatingAnswer(FieldBase):
     type: Literal["rating"] = Field(description="A rating from 1 to 5.")
-    low: Line = Field(description="What 1 means.", examples=["Not at all"])
-    high: Line = Field(description="What 5 means.", examples=["Completely"])
+    low: Line = Field(
+        description="What 1 means: the end you move away from.", examples=["Not at all"]
+    )
+    high: Line = Field(
+        description="What 5 means: always the end you aim for, so every rating of the "
+        "playbook points the same way.",
+        examples=["Completely"],
+    )
 
 
 WorksheetField = Annotated[
