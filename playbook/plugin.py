@@ -357,9 +357,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
 
 def _matches(ex, kind: str, wanted: str) -> bool:  # noqa: ANN001 - an Exercise
+    """A theme by its id; an idea by the start of its name, so that "GYST" also lists
+    "GYST: …, for a first meeting"."""
     if kind == "theme":
         return wanted in ex.themes
-    return ex.idea is not None and ex.idea.name.strip().lower() == wanted
+    return ex.idea is not None and ex.idea.name.strip().lower().startswith(wanted)
 
 
 def _templates_stamp(templates: Path | None) -> tuple:

@@ -202,3 +202,78 @@ def test_minutes_quoted_on_hand_written_pages_are_the_session_minutes(library):
         if minutes != library[ex_id].session.minutes.low
     ]
     assert not wrong, wrong
+
+
+# The ten ideas of the product brief, as the start of an exercise's `idea.name` (an
+# exercise may name a narrower take on the idea, e.g. "GYST: …, for a first meeting").
+IDEA_NAMES = {
+    "gyst": "GYST: Get Your Stuff Together",
+    "listen": "Listen to the end",
+    "depth": "Depth over volume",
+    "automation": "Automation: empower or displace?",
+    "who-engages": "Customer engagement versus company engagement",
+    "course-correction": "Invite the course-correction",
+    "who-is-a-customer": "Who is a customer?",
+    "coach": ("Coach deeply, not by text", "Depth over volume, and coaching deeply"),
+    "present": "Present, not half-listening",
+    "goals": "Conversations about goals and dreams",
+}
+
+
+def _of_idea(library, names) -> list:
+    names = (names,) if isinstance(names, str) else names
+    return [ex for ex in library.values() if ex.idea and ex.idea.name.startswith(names)]
+
+
+def _minutes(ex) -> int | None:
+    return None if ex.session.minutes.varies else ex.session.minutes.low
+
+
+def test_the_library_is_a_playbook_not_a_sampler(library):
+    """The counts the library promises, computed from the data."""
+    finished = [ex for ex in library.values() if not ex.draft]
+    assert len(finished) >= 26
+    for key, names in IDEA_NAMES.items():
+        found = _of_idea(library, names)
+        assert len(found) >= 2, f"{key}: {[ex.id for ex in found]}"
+        kinds = {(_minutes(ex), ex.difficulty) for ex in found}
+        assert len(kinds) >= 2, f"{key}: the exercises differ in length or level"
+    drills = [ex for ex in finished if _minutes(ex) is not None and _minutes(ex) <= 15]
+    assert len(drills) >= 6, [ex.id for ex in drills]
+    team_sessions = [
+        ex
+        for ex in finished
+        if "team" in ex.formats
+        and 30 <= (_minutes(ex) or 0) <= 60
+        and SETTINGS.people(ex)[0] <= 4
+        and SETTINGS.people(ex)[1] >= 12
+    ]
+    assert len(team_sessions) >= 3, [ex.id for ex in team_sessions]
+    assert any("customer-engagement" in ex.themes for ex in team_sessions)
+    for ex in team_sessions:  # a room or call set-up, and a way for the group to converge
+        text = " ".join(
+            [ex.prep.what if ex.prep else "", *ex.materials, *(s.instructions for s in ex.steps)]
+        ).lower()
+        assert re.search(r"\b(room|call|video|table|wall|board)\b", text), ex.id
+        assert re.search(r"\b(vote|votes|dots?|1-2-4|pairs, then|fours|agree|decide)", text), ex.id
+    worked = [ex for ex in finished if ex.worked_example]
+    assert len(worked) >= 6, [ex.id for ex in worked]
+
+
+def test_a_new_seller_has_exercises_to_do_alone(library):
+    """At least four solo exercises for sellers sit on the new seller's pathway, which
+    gives each a practice route for someone with no accounts yet."""
+    pathway = (ROOT / "pathways" / "new-seller-first-90-days.yaml").read_text(encoding="utf-8")
+    on_pathway = set(re.findall(r"exercise: ([a-z0-9-]+)", pathway))
+    alone = [
+        ex.id
+        for ex in library.values()
+        if ex.id in on_pathway and "solo" in ex.formats and "seller" in ex.audiences
+    ]
+    assert len(alone) >= 4, alone
+
+
+def test_the_principles_page_lists_every_exercise_under_its_idea(built_site, library):
+    page = (built_site / "principles" / "index.html").read_text(encoding="utf-8")
+    missing = [i for i, ex in library.items() if not ex.draft and f"exercises/{i}/" not in page]
+    assert not missing, missing
