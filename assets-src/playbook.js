@@ -1,30 +1,54 @@
-/* Exercise pages: the checklist scores itself; answers, ticks and saved scores are kept
-   in this browser's localStorage only, nothing is sent anywhere.
+/* Exercise pages: the worksheet is fillable and the checklist scores itself, in named
+   copies ("My copy", "Sam, 2026-11-23", …); the My worksheets page lists every copy.
+   Answers, ticks and saved scores are kept in this browser's localStorage only, nothing
+   is sent anywhere.
 
    One localStorage entry per exercise, "engagement-playbook:<exercise id>", holding
-   { answers: { <data-pb-key>: string | true }, history: [{ date, score, max }] }.
+     { title, url, open: <copy id>,
+       copies: { <copy id>: { answers: { <data-pb-key>: string | true },
+                              history: [{ date, score, max, parts? }] } } }
+   `title` and `url` (the page's address from the site's root) are the exercise page's
+   when it last saved, for the My worksheets page; `open` is the copy last open there.
+   The reader's own copy has the id "me"; other copies get a new id each. A copy's person
+   and date are its worksheet header's answers "@name" and "@date", so they fill the
+   header on screen and in print, and typing in the header renames the copy.
+   An entry in the layout before copies, { answers, history }, reads as the copy "me";
+   it is written in the new layout at its next change.
    Answers are a map by the controls' stable keys, so an edit of the exercise that adds
    or removes items never shifts them. The inputs on screen are the single source of
    truth: answers are restored into them, and read back from them as the user types.
-   If storage fails, the page keeps working in memory and says so once.
+   If storage fails, the page keeps working in memory and says so once. An entry or a
+   copy that cannot be read is left out, with a notice, and the rest is used.
 
-   Exercise ids and field keys come from content and from imported files, so any of them
-   may be "constructor" or "__proto__": every dictionary is a Map or an object without a
-   prototype (`dict`), never a plain object looked up by such a name.
+   Export files: { format, version: 2, exported, exercises: { <id>: { title, url,
+   copies } } }; version 1 files ({ <id>: { answers, history } }) import as "me".
 
-   Built into content/assets/playbook.js by `npm run build:js`. */
+   Exercise ids, copy ids and field keys come from content and from imported files, so
+   any of them may be "constructor" or "__proto__": every dictionary is a Map or an object
+   without a prototype (`dict`), never a plain object looked up by such a name.
+
+   Built into playbook/assets/playbook.js by `npm run build:js`. */
 (() => {
   const PREFIX = "engagement-playbook:";
   const FORMAT = "engagement-playbook-answers";
-  const VERSION = 1;
+  const VERSION = 2;
+  const ME = "me";
   const DAY = /^\d{4}-\d\d-\d\d$/;
   const ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+  /* A page's address from the site's root: no scheme, no host, nothing above the root. */
+  const PATH = /^([\w-]+\/)*[\w.-]*$/;
+  /* The site's root and the planner's data (which lists every exercise's title and address). */
+  const SCRIPT = document.currentScript?.src || location.href;
+  const ROOT = new URL("../../", SCRIPT);
+  const PLANNER = new URL("planner.json", SCRIPT);
 
   const isMap = (v) => !!v && typeof v === "object" && !Array.isArray(v);
   /* JSON.parse makes "__proto__" an own key; Object.assign onto a prototype-free object keeps it one. */
   const dict = (from) => Object.assign(Object.create(null), from);
   const blank = () => ({ answers: dict(), history: [] });
-  const count = (n) => `${n} exercise${n === 1 ? "" : "s"}`;
+  const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
+  const count = (n) => plural(n, "exercise");
+  const used = (copy) => Object.keys(copy.answers).length || copy.history.length;
   const text = (el) => el.textContent;
   const all = (selector, root = document) => [...root.querySelectorAll(selector)];
   function make(tag, attrs = {}, ...kids) {
@@ -35,8 +59,11 @@
     el.append(...kids);
     return el;
   }
+  /* "My copy", "Sam, 2026-11-23", "My copy, Ana". */
+  const label = (id, { answers: a }) =>
+    [id === ME && "My copy", a["@name"], a["@date"]].filter(Boolean).join(", ") || "Unnamed copy";
 
-  const validRecord = (r) =>
+  const validCopy = (r) =>
     isMap(r) &&
     isMap(r.answers) &&
     Array.isArray(r.history) &&
@@ -55,6 +82,22 @@
   const validPart = (p) =>
     Array.isArray(p) && p.length === 3 && ["session", "follow-up"].includes(p[0]) && Number.isInteger(p[1]) && Number.isInteger(p[2]);
 
+  /* A stored or imported entry as a record, and whether any of it had to be left out. */
+  function readRecord(data) {
+    if (validCopy(data)) data = { copies: { [ME]: data } };
+    const record = { copies: dict() };
+    let bad = !isMap(data) || !isMap(data.copies);
+    if (!bad) {
+      for (const [id, copy] of Object.entries(data.copies)) {
+        if (ID.test(id) && validCopy(copy)) record.copies[id] = { answers: dict(copy.answers), history: copy.history };
+        else bad = true;
+      }
+      for (const key of ["title", "url", "open"]) if (typeof data[key] === "string") record[key] = data[key];
+      if (record.url && !PATH.test(record.url)) delete record.url;
+    }
+    return [record, bad];
+  }
+
   /* Storage: records that could not be written stay in `memory`. */
   const memory = new Map();
   const unreadable = new Set();
@@ -68,18 +111,17 @@
 
   function load(id) {
     if (memory.has(id)) return memory.get(id);
+    let data = null;
     try {
-      const raw = localStorage.getItem(PREFIX + id);
-      if (raw !== null) {
-        const record = JSON.parse(raw);
-        if (validRecord(record)) return { answers: dict(record.answers), history: record.history };
-        unreadable.add(id);
-      }
+      data = JSON.parse(localStorage.getItem(PREFIX + id));
     } catch (e) {
       if (e instanceof SyntaxError) unreadable.add(id);
       else persistent = false;
     }
-    return blank();
+    if (data === null) return readRecord({ copies: {} })[0];
+    const [record, bad] = readRecord(data);
+    if (bad) unreadable.add(id);
+    return record;
   }
 
   /* Writes all records or none: when a write fails (full storage), the ones already
@@ -126,26 +168,45 @@
     return [...ids].sort();
   }
 
-  /* The exercise page on screen (set up again after each instant navigation). */
+  /* The page on screen (set up again after each instant navigation): an exercise page
+     (`exercise` set), or the My worksheets page, or neither. */
   let exercise = null;
-  let roots, checklist, status, historyBox, saveButton, notified;
+  let host, roots, checklist, status, historyBox, saveButton, notified, copyId, picker, copyStatus, refresh;
 
-  function notice() {
-    if (!exercise || notified) return;
+  function notice(message) {
+    if (!host || notified) return;
     notified = true;
-    roots[0].before(
+    host.before(
       make(
         "p",
         { class: "pb-notice", role: "status" },
-        persistent
-          ? "Answers saved earlier for this exercise could not be read, so the page starts empty. New answers will be kept."
-          : "This browser is not letting the playbook keep your answers (private browsing or full storage): they last until you close the page. Export them to keep a copy."
+        message ||
+          (persistent
+            ? "Some answers saved earlier for this exercise could not be read and were left out. New answers will be kept."
+            : "This browser is not letting the playbook keep your answers (private browsing or full storage): they last until you close the page. Export them to keep a copy.")
       )
     );
   }
 
+  /* The exercise's record and the open copy in it (a blank "My copy" when there is none). */
+  function current() {
+    const record = load(exercise);
+    record.copies[copyId] ||= blank();
+    return [record, record.copies[copyId]];
+  }
+
+  /* Saves the exercise's record, with the page's title and address for My worksheets. */
+  function keep(record) {
+    const h1 = document.querySelector(".md-content h1");
+    if (h1) record.title = text(h1).replace("¶", "").trim();
+    const path = location.pathname;
+    if (path.startsWith(ROOT.pathname)) record.url = path.slice(ROOT.pathname.length);
+    record.open = copyId;
+    save(exercise, record);
+  }
+
   function restore() {
-    const { answers } = load(exercise);
+    const { answers } = current()[1];
     for (const root of roots) {
       for (const el of all("[data-pb-key]", root)) {
         const value = answers[el.dataset.pbKey];
@@ -155,6 +216,13 @@
       }
     }
     if (checklist) score();
+  }
+
+  /* Everything on screen that shows the open copy. */
+  function show() {
+    drawCopies();
+    restore();
+    if (checklist) drawHistory();
   }
 
   const bandRows = () => all(".pb-bands tr[data-pb-min]");
@@ -197,8 +265,7 @@
   function onEdit({ target: el }) {
     const key = el.dataset?.pbKey;
     if (!exercise || !key || !roots.some((root) => root.contains(el))) return;
-    const record = load(exercise);
-    const { answers } = record;
+    const [record, { answers }] = current();
     if (el.type === "checkbox") {
       if (el.checked) answers[key] = true;
       else delete answers[key];
@@ -206,15 +273,16 @@
       if (el.checked) answers[key] = el.value;
     } else if (el.value) answers[key] = el.value;
     else delete answers[key];
-    save(exercise, record);
+    keep(record);
     if (checklist?.contains(el)) score();
+    if (key[0] === "@") drawCopies();
   }
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
 
-  function say(message, problem) {
-    status.textContent = message;
-    status.classList.toggle("pb-status--problem", !!problem);
+  function say(message, problem, out = status) {
+    out.textContent = message;
+    out.classList.toggle("pb-status--problem", !!problem);
   }
 
   function today() {
@@ -228,9 +296,9 @@
   const entryKey = (e) => `${e.date} ${e.score} ${e.max} ${JSON.stringify(e.parts || [])}`;
   const byDate = (a, b) => a.date.localeCompare(b.date);
   function keepScores(change, message) {
-    const record = load(exercise);
-    record.history = change(record.history).sort(byDate);
-    save(exercise, record);
+    const [record, copy] = current();
+    copy.history = change(copy.history).sort(byDate);
+    keep(record);
     drawHistory();
     say(message);
   }
@@ -241,7 +309,7 @@
     const entry = parts ? { date, score: total, max, parts } : { date, score: total, max };
     keepScores(
       (history) => [...history.filter((e) => e.date !== date), entry],
-      `Saved your score for ${date}: ${total} of ${max}.`
+      `Saved the score of ${label(copyId, current()[1])} for ${date}: ${total} of ${max}.`
     );
   }
 
@@ -263,7 +331,7 @@
         class: "pb-chart",
         viewBox: "0 0 320 120",
         role: "img",
-        "aria-label": `Chart of ${entries.length} saved score${entries.length > 1 ? "s" : ""}, the latest ${last.score} of ${last.max} on ${last.date}`,
+        "aria-label": `Chart of ${plural(entries.length, "saved score")}, the latest ${last.score} of ${last.max} on ${last.date}`,
       },
       make("svg:line", { x1: 0, x2: 320, y1: 104, y2: 104 }),
       make("svg:line", { x1: 0, x2: 320, y1: 16, y2: 16, class: "pb-chart-top" }),
@@ -276,7 +344,7 @@
   }
 
   function drawHistory() {
-    const { history } = load(exercise);
+    const { history } = current()[1];
     const max = +checklist.dataset.pbMax;
     const split = all("ul[data-pb-when]", checklist).length > 1;
     historyBox.hidden = !history.length;
@@ -309,7 +377,7 @@
       );
     });
     historyBox.append(
-      make("h3", {}, "Your saved scores"),
+      make("h3", {}, `Saved scores: ${label(copyId, current()[1])}`),
       chart(history),
       make(
         "table",
@@ -321,11 +389,116 @@
     );
   }
 
+  /* --- Copies ------------------------------------------------------------------------ */
+
+  const ordered = (copies) =>
+    Object.keys(copies).sort((a, b) => (b === ME) - (a === ME) || label(a, copies[a]).localeCompare(label(b, copies[b])));
+
+  function drawCopies() {
+    const { copies } = current()[0];
+    picker.replaceChildren(...ordered(copies).map((id) => make("option", { value: id }, label(id, copies[id]))));
+    picker.value = copyId;
+  }
+
+  /* Opens the copy `id` of `record` (which holds it) and saves that it is the open one. */
+  function openCopy(id, message, record = load(exercise)) {
+    copyId = id;
+    keep(record);
+    show();
+    say(message || `Opened ${label(id, current()[1])}.`, false, copyStatus);
+  }
+
+  function startCopy(event) {
+    event.preventDefault();
+    const [, person, day] = event.target.elements; // after the fieldset
+    if (!person.value.trim()) {
+      person.focus();
+      return say("Type whose copy it is first.", true, copyStatus);
+    }
+    const [record] = current();
+    let id = "c" + Date.now().toString(36);
+    while (record.copies[id]) id += "x";
+    record.copies[id] = { answers: dict({ "@name": person.value.trim(), "@date": day.value || today() }), history: [] };
+    person.value = "";
+    openCopy(id, `Started the copy ${label(id, record.copies[id])}; it is open below.`, record);
+  }
+
+  function renameCopy() {
+    const [record, copy] = current();
+    const name = prompt("Whose copy is it? (the name on its worksheet)", copy.answers["@name"] || "");
+    if (name === null) return;
+    if (name.trim()) copy.answers["@name"] = name.trim();
+    else delete copy.answers["@name"];
+    keep(record);
+    show();
+    say(`Renamed it ${label(copyId, copy)}.`, false, copyStatus);
+  }
+
+  function deleteCopy() {
+    const [record, copy] = current();
+    const id = copyId;
+    const name = label(id, copy);
+    delete record.copies[id];
+    copyId = ordered(record.copies)[0] || ME;
+    keep(record);
+    show();
+    const undo = button("Undo", () => {
+      const again = load(exercise);
+      again.copies[id] = copy;
+      openCopy(id, `Brought back ${name}.`, again);
+      picker.focus();
+    });
+    say(`Deleted the copy ${name}; ${label(copyId, current()[1])} is open. `, false, copyStatus);
+    copyStatus.append(undo);
+    undo.focus();
+  }
+
+  function addCopyBar() {
+    picker = make("select", { id: "pb-copy" });
+    picker.addEventListener("change", () => openCopy(picker.value));
+    copyStatus = make("p", { class: "pb-copy-status", role: "status" });
+    const field = (id, name, attrs) => [make("label", { for: id }, name), make("input", { id, ...attrs })];
+    const form = make(
+      "form",
+      { class: "pb-actions" },
+      make(
+        "fieldset",
+        {},
+        make("legend", {}, "Start a copy for someone"),
+        ...field("pb-copy-person", "Person", { type: "text", autocomplete: "off" }),
+        ...field("pb-copy-date", "Date", { type: "date", value: today() }),
+        make("button", { class: "pb-button" }, "Start a copy")
+      )
+    );
+    form.addEventListener("submit", startCopy);
+    host.before(
+      make(
+        "div",
+        { class: "pb-tools pb-copies", "data-pb-tools": "", role: "group", "aria-label": "Copies of this worksheet" },
+        make(
+          "p",
+          { class: "pb-actions" },
+          make("label", { for: "pb-copy" }, "Copy open"),
+          picker,
+          button("Rename…", renameCopy),
+          button("Delete this copy", deleteCopy)
+        ),
+        form,
+        copyStatus
+      )
+    );
+  }
+
+  /* --- Export and import --------------------------------------------------------------- */
+
   function exportAll() {
     const exercises = dict();
+    let copies = 0;
     for (const id of storedIds()) {
-      const record = load(id);
-      if (Object.keys(record.answers).length || record.history.length) exercises[id] = record;
+      const { title, url, copies: held } = load(id);
+      const kept = Object.entries(held).filter(([, copy]) => used(copy));
+      copies += kept.length;
+      if (kept.length) exercises[id] = { title, url, copies: Object.fromEntries(kept) };
     }
     const data = { format: FORMAT, version: VERSION, exported: new Date().toISOString(), exercises };
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 1)], { type: "application/json" }));
@@ -334,7 +507,7 @@
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1e3);
-    say(`Exported answers and scores for ${count(Object.keys(exercises).length)}.`);
+    say(`Exported ${plural(copies, "copy", "copies")} of ${count(Object.keys(exercises).length)}.`);
   }
 
   /* The [id, record] pairs of a valid export file, or what is wrong with it. */
@@ -349,116 +522,193 @@
     if (!Number.isInteger(data.version) || data.version < 1) return "its version is missing";
     if (data.version > VERSION) return "it was made by a newer version of the playbook";
     if (!isMap(data.exercises)) return "it holds no exercises";
-    const found = Object.entries(data.exercises);
-    for (const [id, record] of found) {
-      if (!ID.test(id) || !validRecord(record)) return `the answers for “${id}” are damaged`;
-      record.answers = dict(record.answers);
+    const found = [];
+    for (const [id, entry] of Object.entries(data.exercises)) {
+      const [record, bad] = readRecord(entry);
+      if (!ID.test(id) || bad) return `the answers for “${id}” are damaged`;
+      found.push([id, record]);
     }
     return found;
   }
 
-  /* Import merges each of the file's records into the one kept here.
+  /* Import merges each of the file's copies into the one kept here with the same id (a
+     version 1 file's answers are the reader's own copy, "me"); copies not here are added.
      Scores: the union of both histories, an entry being its date, score and maximum,
      sorted by date (this browser's first on a day both have). Two devices may each have
      saved a score on one day, and neither is known to be the later, so both stay.
      Answers: these, or the file's when there are none here. When the file has an answer
-     these lack or change, the reader is asked once, for all such exercises, which to keep. */
+     these lack or change, the reader is asked once, for all such copies, which to keep. */
   async function importFile(file) {
     const name = `“${file.name}”`;
     const found = file.size > 5e6 ? "it is too large" : readExport(await file.text());
     if (typeof found === "string") {
       return say(`${name} was not imported: ${found}. Nothing was changed.`, true);
     }
-    let fresh = 0;
-    /* [id, merged record, the file's answers when they conflict with these] */
-    const records = found.map(([id, { answers, history }]) => {
+    let added = 0;
+    let joined = 0;
+    let copies = 0;
+    const conflicts = []; // [copy here, the file's answers, its name]
+    const records = found.map(([id, theirs]) => {
       const mine = load(id);
-      const joined = new Map([...mine.history, ...history].map((e) => [entryKey(e), e]));
-      const none = !Object.keys(mine.answers).length;
-      if (none && !mine.history.length) fresh++;
-      return [
-        id,
-        { answers: none ? answers : mine.answers, history: [...joined.values()].sort(byDate) },
-        // (mine.answers has no prototype: a key it lacks reads as undefined)
-        !none && Object.keys(answers).some((k) => answers[k] !== mine.answers[k]) && answers,
-      ];
+      mine.title ||= theirs.title;
+      mine.url ||= theirs.url;
+      for (const [cid, { answers, history }] of Object.entries(theirs.copies)) {
+        copies++;
+        const copy = mine.copies[cid];
+        if (!copy || !used(copy)) {
+          added++;
+          mine.copies[cid] = { answers, history };
+          continue;
+        }
+        const union = new Map([...copy.history, ...history].map((e) => [entryKey(e), e]));
+        if (union.size > copy.history.length) joined++;
+        copy.history = [...union.values()].sort(byDate);
+        // (copy.answers has no prototype: a key it lacks reads as undefined)
+        if (!Object.keys(copy.answers).length) copy.answers = answers;
+        else if (Object.keys(answers).some((k) => answers[k] !== copy.answers[k])) {
+          conflicts.push([copy, answers, `${id} (${label(cid, copy)})`]);
+        }
+      }
+      return [id, mine];
     });
-    const conflicts = records.filter((r) => r[2]);
-    const ids = conflicts.map((r) => r[0]).join(", ");
     const useTheirs =
       conflicts.length &&
-      confirm(`${name} has other answers than yours for ${ids}.\nOK: use the file’s. Cancel: keep yours.`);
-    if (useTheirs) for (const [, record, answers] of conflicts) record.answers = answers;
+      confirm(`${name} has other answers than yours for ${conflicts.map((c) => c[2]).join(", ")}.\nOK: use the file’s. Cancel: keep yours.`);
+    if (useTheirs) for (const [copy, answers] of conflicts) copy.answers = answers;
     const failed = saveAll(records);
     if (failed) {
       const fitted = `${failed.length} of ${count(found.length)} fitted`;
       return say(`${name} was not imported: the storage is full (${fitted}). Nothing was changed.`, true);
     }
-    restore();
-    if (checklist) drawHistory();
-    const merged = found.length - fresh;
-    const choice = conflicts.length ? (useTheirs ? "; the file’s answers used" : "; your answers kept") : "";
+    refresh();
+    const replaced = useTheirs ? conflicts.length : 0;
+    const kept = copies - added - replaced;
     say(
-      `Imported ${count(found.length)} from ${name}: ${fresh} new` +
-        (merged ? `, ${merged} merged (score histories joined${choice})` : "") +
+      `Imported ${name}: added ${plural(added, "copy", "copies")}, kept ${kept} that ${kept === 1 ? "was" : "were"} already here, replaced ${replaced}` +
+        (joined ? `; score histories joined for ${joined}` : "") +
         "."
     );
   }
 
   function resetAnswers() {
-    if (!confirm("Clear your answers and ticks for this exercise? Your saved scores stay.")) return;
-    const record = load(exercise);
-    record.answers = dict();
-    save(exercise, record);
+    if (!confirm("Clear your answers and ticks in this copy? Its name, date and saved scores stay.")) return;
+    const [record, copy] = current();
+    copy.answers = dict(Object.fromEntries(Object.entries(copy.answers).filter(([k]) => k[0] === "@")));
+    keep(record);
     restore();
-    say("Your answers and ticks for this exercise were cleared.");
+    say("The answers and ticks of this copy were cleared.");
   }
 
-  function button(label, action, extra = "") {
-    const el = make("button", { type: "button", class: "pb-button" + extra }, label);
+  function button(name, action, extra = "") {
+    const el = make("button", { type: "button", class: "pb-button" + extra }, name);
     el.addEventListener("click", action);
     return el;
   }
 
-  /* The controls that only work with JavaScript are made here, so without it they never show. */
-  function addTools() {
+  /* Export, import and a status line; the controls that only work with JavaScript are
+     made here, so without it they never show. */
+  function dataTools(exportName, ...more) {
     const file = make("input", { type: "file", accept: ".json,application/json", hidden: "", "data-pb-import": "" });
     file.addEventListener("change", () => {
       if (file.files[0]) importFile(file.files[0]).finally(() => (file.value = ""));
     });
     status = make("p", { class: "pb-status", role: "status" });
+    const actions = make("p", { class: "pb-actions" }, button(exportName, exportAll), button("Import answers…", () => file.click()), ...more, file);
+    return make("div", { class: "pb-tools", "data-pb-tools": "" }, actions, status);
+  }
+
+  function addTools() {
     historyBox = make("div", { class: "pb-history", hidden: "" });
     saveButton = button("Save today’s score", saveScore, " pb-button--primary");
-    const data = make(
-      "p",
-      { class: "pb-actions" },
-      button("Export all answers", exportAll),
-      button("Import answers…", () => file.click()),
-      button("Reset answers…", resetAnswers),
-      file
-    );
-    const tools = make("div", { class: "pb-tools", "data-pb-tools": "" }, data, status);
+    const tools = dataTools("Export all answers", button("Reset answers…", resetAnswers));
     if (checklist) tools.prepend(make("p", { class: "pb-actions" }, saveButton), historyBox);
     (document.querySelector(".pb-bands") || roots.at(-1)).after(tools);
   }
 
+  /* --- My worksheets -------------------------------------------------------------------- */
+
+  /* id → { title, url } of every exercise of the site, from the planner's data. */
+  let known;
+  const titles = () =>
+    (known ||= fetch(PLANNER)
+      .then((r) => r.json())
+      .then((data) => new Map(data.exercises.map((e) => [e.id, e])), () => new Map()));
+
+  async function drawList(box) {
+    const site = await titles();
+    const rows = [];
+    for (const id of storedIds()) {
+      const record = load(id);
+      const { title = id, url = `exercises/${id}/` } = { ...record, ...site.get(id) };
+      for (const cid of ordered(record.copies)) {
+        const copy = record.copies[cid];
+        if (used(copy)) rows.push([title, new URL(url, ROOT), cid, copy]);
+      }
+    }
+    rows.sort((a, b) => a[0].localeCompare(b[0]));
+    const cells = ([title, url, cid, copy]) => {
+      const last = copy.history.at(-1);
+      const open = new URL(url);
+      open.searchParams.set("copy", cid);
+      return make(
+        "tr",
+        {},
+        make("th", { scope: "row" }, make("a", { href: url }, title)),
+        make("td", {}, make("a", { href: open }, copy.answers["@name"] || (cid === ME ? "My copy" : "Unnamed copy"))),
+        make("td", {}, copy.answers["@date"] || ""),
+        make("td", {}, last ? `${last.score} of ${last.max} (${last.date})` : "No score saved")
+      );
+    };
+    box.replaceChildren(
+      rows.length
+        ? make(
+            "table",
+            { class: "pb-history-table pb-copies-table" },
+            make("caption", {}, `${plural(rows.length, "saved copy", "saved copies")}; open one by its person`),
+            make("thead", {}, make("tr", {}, ...["Exercise", "Person", "Date", "Latest score"].map((t) => make("th", { scope: "col" }, t)))),
+            make("tbody", {}, ...rows.map(cells))
+          )
+        : make("p", {}, "No worksheets are saved in this browser yet.")
+    );
+    if (unreadable.size) notice(`Some saved answers (${[...unreadable].join(", ")}) could not be read and are left out; the rest is listed.`);
+  }
+
   function init() {
     for (const old of all("[data-pb-tools], .pb-notice")) old.remove();
+    notified = false;
     roots = all("[data-pb-exercise]");
     exercise = roots.length ? roots[0].dataset.pbExercise : null;
-    if (!exercise) return;
-    notified = false;
+    const mine = document.querySelector("[data-pb-my-worksheets]");
+    host = roots[0] || mine;
+    if (!exercise) {
+      if (!mine) return;
+      const list = make("div", { class: "pb-my-list" });
+      refresh = () => drawList(list);
+      mine.replaceChildren(list, dataTools("Export everything"));
+      if (!persistent) notice();
+      return refresh();
+    }
     checklist = roots.find((root) => root.dataset.pbMax);
     if (checklist) {
       const out = checklist.querySelector("[data-pb-score]");
       out.setAttribute("role", "status");
       out.setAttribute("aria-atomic", "true");
     }
-    load(exercise);
+    const record = load(exercise);
+    const address = new URL(location);
+    const asked = address.searchParams.get("copy");
+    copyId = record.copies[asked] ? asked : record.copies[record.open] ? record.open : ordered(record.copies)[0] || ME;
     if (!persistent || unreadable.has(exercise)) notice();
+    addCopyBar();
     addTools();
-    restore();
-    if (checklist) drawHistory();
+    refresh = show;
+    show();
+    if (asked) {
+      address.searchParams.delete("copy");
+      history.replaceState(history.state, "", address);
+      if (asked === copyId) keep(record);
+      else say("The copy asked for is not saved in this browser.", true, copyStatus);
+    }
   }
 
   if (window.document$) window.document$.subscribe(init);

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 ASSETS = Path(__file__).resolve().parent.parent / "playbook" / "assets"
-BUDGET = (
-    16 * 1024
-)  # bytes, gzipped: all of the playbook's own JS and CSS together (run-sheet, split scores, planner and worksheet copies included)
+# Bytes, gzipped: all of the playbook's own JS and CSS together, the run-sheet, split
+# scores, the planner and worksheet copies included (raised from 16 KiB for the last two).
+BUDGET = 18 * 1024
 COUNTED = {".js", ".css", ".mjs"}
 # Level 6 is what common web servers and CDNs use; -9 would flatter the numbers.
 LEVEL = 6

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+from pathlib import Path
+
+import pytest
 
 EXERCISE = "/exercises/every-field/"
 SECOND = "/exercises/second-sample/"
 STORAGE_KEY = "engagement-playbook:every-field"
+STATUS = ".pb-status"
 
 
 @contextlib.contextmanager
@@ -67,9 +71,31 @@ def fill_every_field(page) -> dict[str, str | bool]:
     }
 
 
-def stored(page) -> dict:
-    raw = page.evaluate(f"localStorage.getItem({json.dumps(STORAGE_KEY)})")
-    return json.loads(raw)
+def stored_record(page, key: str = STORAGE_KEY) -> dict:
+    """An exercise's whole entry in localStorage: {title, url, open, copies}."""
+    return json.loads(page.evaluate("key => localStorage.getItem(key)", key))
+
+
+def stored(page, copy: str | None = None) -> dict:
+    """One copy of the sample exercise as stored, {answers, history}: the open one (the
+    reader's own, "me", when none is marked open, as after an import) unless `copy`
+    names another."""
+    record = stored_record(page)
+    return record["copies"][copy or record.get("open", "me")]
+
+
+def start_copy(page, person: str, date: str) -> None:
+    """Start a copy of the worksheet for `person` on `date` with the copy controls."""
+    form = page.get_by_role("group", name="Start a copy for someone")
+    form.get_by_label("Person").fill(person)
+    form.get_by_label("Date").fill(date)
+    form.get_by_role("button", name="Start a copy").click()
+    page.wait_for_selector(f".pb-copy-status:text('Started the copy {person}')")
+
+
+def open_copy(page, name: str) -> None:
+    """Switch to the copy whose label is `name` with the "Copy open" select."""
+    page.get_by_label("Copy open").select_option(label=name)
 
 
 def answers_on_screen(page) -> dict:
@@ -111,3 +137,74 @@ def export_file(page, tmp_path):
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     return path
+
+
+def answers_file(tmp_path, exercises: dict, name: str = "answers.json"):
+    """An export file in the format before copies (version 1): exercise id → {answers,
+    history}, which imports as the reader's own copy."""
+    path = tmp_path / name
+    payload = {"format": "engagement-playbook-answers", "version": 1, "exercises": exercises}
+    path.write_text(json.dumps(payload))
+    return path
+
+
+def import_file(page, path) -> str:
+    """Import `path` and return the status message (emptied first, so a message left by
+    an earlier import of the same file is not taken for this one's)."""
+    page.locator(STATUS).evaluate("el => (el.textContent = '')")
+    page.locator("[data-pb-import]").set_input_files(path)
+    page.wait_for_selector(f"{STATUS}:text('{path.name}')")
+    return page.locator(STATUS).inner_text()
+
+
+def storage_snapshot(page) -> str:
+    return page.evaluate("JSON.stringify(Object.entries(localStorage).sort())")
+
+
+def record_dialogs(page, *, accept: bool = False) -> list[str]:
+    """Dialog messages, each answered with OK or Cancel (Playwright's default)."""
+    messages: list[str] = []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.on("dialog", answer)
+    return messages
+
+
+# Writes to the key in `window.refusedKey` throw, as a full storage does.
+REFUSE_ONE_KEY = """{
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    if (key === window.refusedKey) throw new DOMException('full', 'QuotaExceededError');
+    return setItem.call(this, key, value);
+  };
+}"""
+
+
+# axe-core (pinned in package-lock.json, installed by `npm ci`): WCAG 2.1 A/AA and best practice.
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (./dev test does it)")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", TAGS
+    )
+    return [
+        {
+            "id": v["id"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+            "summary": v["nodes"][0].get("failureSummary", ""),
+        }
+        for v in results["violations"]
+    ]
+
+
+def scheme(page) -> str:
+    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")

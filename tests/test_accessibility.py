@@ -7,34 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from browser_helpers import fill_every_field, open_exercise, open_page
+from browser_helpers import axe_violations, fill_every_field, open_exercise, open_page, scheme
 
 pytest_plugins = ["sample_site"]  # the sample_url fixture
-
-AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-
-def axe_violations(page) -> list[dict]:
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (./dev test does it)")
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    results = page.evaluate(
-        "tags => axe.run(document, { runOnly: { type: 'tag', values: tags } })", TAGS
-    )
-    return [
-        {
-            "id": v["id"],
-            "help": v["help"],
-            "nodes": [n["target"] for n in v["nodes"]][:5],
-            "summary": v["nodes"][0].get("failureSummary", ""),
-        }
-        for v in results["violations"]
-    ]
-
-
-def scheme(page) -> str:
-    return page.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

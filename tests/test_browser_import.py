@@ -9,58 +9,31 @@ import json
 from browser_helpers import (
     EXERCISE,
     FAKE_TODAY,
+    REFUSE_ONE_KEY,
     SECOND,
+    STATUS,
     STORAGE_KEY,
+    answers_file,
     answers_on_screen,
     export_file,
     fill_every_field,
+    import_file,
     open_exercise,
     open_page,
+    record_dialogs,
     save_score_on,
+    storage_snapshot,
     stored,
 )
 
 pytest_plugins = ["sample_site"]  # the sample_url and sample_page fixtures
 
-STATUS = ".pb-status"
 PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]
 # A record whose answer keys are all prototype names (answers are a map by field id).
 ODD_RECORD = {
     "answers": {name: f"answer to {name}" for name in PROTOTYPE_NAMES},
     "history": [{"date": "2026-11-01", "score": 2, "max": 6}],
 }
-
-
-def answers_file(tmp_path, exercises: dict, name: str = "answers.json"):
-    path = tmp_path / name
-    payload = {"format": "engagement-playbook-answers", "version": 1, "exercises": exercises}
-    path.write_text(json.dumps(payload))
-    return path
-
-
-def import_file(page, path) -> str:
-    """Import `path` and return the status message (emptied first, so a message left by
-    an earlier import of the same file is not taken for this one's)."""
-    page.locator(STATUS).evaluate("el => (el.textContent = '')")
-    page.locator("[data-pb-import]").set_input_files(path)
-    page.wait_for_selector(f"{STATUS}:text('{path.name}')")
-    return page.locator(STATUS).inner_text()
-
-
-def storage_snapshot(page) -> str:
-    return page.evaluate("JSON.stringify(Object.entries(localStorage).sort())")
-
-
-def record_dialogs(page, *, accept: bool = False) -> list[str]:
-    """Dialog messages, each answered with OK or Cancel (Playwright's default)."""
-    messages: list[str] = []
-
-    def answer(dialog):
-        messages.append(dialog.message)
-        dialog.accept() if accept else dialog.dismiss()
-
-    page.on("dialog", answer)
-    return messages
 
 
 # --- Object.prototype names -------------------------------------------------------------
@@ -81,9 +54,10 @@ def test_an_exercise_stored_as_constructor_leaves_saving_and_export_working(samp
     assert answers_on_screen(page) == expected
 
     data = json.loads(export_file(page, tmp_path).read_text())
-    assert data["exercises"]["constructor"] == ODD_RECORD
-    assert data["exercises"]["every-field"]["answers"] == expected
-    assert "Exported answers and scores for 2 exercises" in page.locator(STATUS).inner_text()
+    # An entry in the layout before copies exports as the reader's own copy.
+    assert data["exercises"]["constructor"] == {"copies": {"me": ODD_RECORD}}
+    assert data["exercises"]["every-field"]["copies"]["me"]["answers"] == expected
+    assert "Exported 2 copies of 2 exercises" in page.locator(STATUS).inner_text()
     assert (
         json.loads(page.evaluate("localStorage['engagement-playbook:constructor']")) == ODD_RECORD
     )
@@ -100,22 +74,22 @@ def test_importing_records_named_after_prototype_properties(sample_page, tmp_pat
             "every-field": {**ODD_RECORD, "answers": {"check.first": True}},
         },
     )
-    assert "2 exercises" in import_file(page, path)
+    assert "added 2 copies" in import_file(page, path)
     assert answers_on_screen(page) == {"check.first": True}
     stored_odd = page.evaluate("localStorage['engagement-playbook:constructor']")
-    assert json.loads(stored_odd) == ODD_RECORD
+    assert json.loads(stored_odd) == {"copies": {"me": ODD_RECORD}}
 
     # Saving on a normal page still works, and the export holds both records as they are.
     page.get_by_label("A short answer").fill("still saved")
     assert stored(page)["answers"] == {"check.first": True, "one-line": "still saved"}
     data = json.loads(export_file(page, tmp_path).read_text())
-    assert data["exercises"]["constructor"] == ODD_RECORD
+    assert data["exercises"]["constructor"] == {"copies": {"me": ODD_RECORD}}
     assert set(data["exercises"]) == {"constructor", "every-field"}
 
     # The same file again: its answers are all among the ones here, so nothing is asked,
     # and the records stay as they were.
     before = storage_snapshot(page)
-    assert "0 new, 2 merged" in import_file(page, path)
+    assert "added 0 copies, kept 2 that were already here, replaced 0." in import_file(page, path)
     assert storage_snapshot(page) == before
     assert dialogs == []
 
@@ -187,10 +161,10 @@ def test_import_joins_score_histories_and_keeps_your_answers(sample_page, tmp_pa
     dialogs = record_dialogs(page)  # Cancel: keep mine
     status = import_file(page, conflicting_file(tmp_path))
     assert status == (
-        "Imported 2 exercises from “answers.json”: 1 new, 1 merged"
-        " (score histories joined; your answers kept)."
+        "Imported “answers.json”: added 1 copy, kept 1 that was already here, replaced 0;"
+        " score histories joined for 1."
     )
-    assert len(dialogs) == 1 and "every-field" in dialogs[0]
+    assert len(dialogs) == 1 and "every-field (My copy)" in dialogs[0]
     assert "second-sample" not in dialogs[0]
     assert answers_on_screen(page) == MINE
     assert stored(page)["answers"] == MINE
@@ -205,7 +179,7 @@ def test_import_uses_the_files_answers_when_you_choose_them(sample_page, tmp_pat
     set_up_mine(page)
     page.once("dialog", lambda dialog: dialog.accept())
     status = import_file(page, conflicting_file(tmp_path))
-    assert "1 merged (score histories joined; the file’s answers used)" in status
+    assert "added 1 copy, kept 0 that were already here, replaced 1;" in status
     assert answers_on_screen(page) == THEIRS
     assert [(e["date"], e["score"]) for e in stored(page)["history"]] == JOINED
 
@@ -227,7 +201,7 @@ def test_import_asks_nothing_when_only_one_side_has_answers(sample_page, tmp_pat
         {"every-field": {"answers": {}, "history": [LATER]}},
     )
     status = import_file(page, only_scores)
-    assert "0 new, 1 merged (score histories joined)." in status
+    assert "added 0 copies, kept 1 that was already here, replaced 0; score" in status
     assert stored(page) == {**mine, "history": [*mine["history"], LATER]}
     assert dialogs == []
 
@@ -240,15 +214,6 @@ def test_import_asks_nothing_when_only_one_side_has_answers(sample_page, tmp_pat
 
 
 # --- Running out of storage -----------------------------------------------------------
-
-# Writes to the key in `window.refusedKey` throw, as a full storage does.
-REFUSE_ONE_KEY = """{
-  const setItem = Storage.prototype.setItem;
-  Storage.prototype.setItem = function (key, value) {
-    if (key === window.refusedKey) throw new DOMException('full', 'QuotaExceededError');
-    return setItem.call(this, key, value);
-  };
-}"""
 
 
 def test_an_import_that_runs_out_of_storage_is_rolled_back(sample_page, tmp_path):

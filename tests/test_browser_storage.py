@@ -149,7 +149,10 @@ def test_score_history_chart_list_and_delete(sample_page):
     # Saving twice on the same day keeps the later score only.
     page.get_by_label("I did the first thing.").uncheck()
     save_score_on(page, "2026-11-16")
-    assert "Saved your score for 2026-11-16: 5 of 6" in page.locator(".pb-status").inner_text()
+    assert (
+        "Saved the score of My copy for 2026-11-16: 5 of 6"
+        in page.locator(".pb-status").inner_text()
+    )
 
     rows = page.locator(".pb-history-table tbody tr")
     assert rows.count() == 3
@@ -188,9 +191,13 @@ def test_export_reset_import_round_trip(sample_page, tmp_path):
     path = export_file(page, tmp_path)
     data = json.loads(path.read_text())
     assert data["format"] == "engagement-playbook-answers"
-    assert data["version"] == 1
-    assert data["exercises"]["every-field"] == before
-    assert data["exercises"]["second-sample"]["answers"] == {"note": "from the other page"}
+    assert data["version"] == 2
+    assert data["exercises"]["every-field"]["copies"] == {"me": before}
+    assert data["exercises"]["every-field"]["title"] == "Every field type, for the browser tests"
+    assert data["exercises"]["every-field"]["url"] == "exercises/every-field/"
+    assert data["exercises"]["second-sample"]["copies"]["me"]["answers"] == {
+        "note": "from the other page"
+    }
 
     # Reset asks first; saying no changes nothing.
     page.once("dialog", lambda dialog: dialog.dismiss())
@@ -208,7 +215,7 @@ def test_export_reset_import_round_trip(sample_page, tmp_path):
         open_exercise(other)
         other.locator("[data-pb-import]").set_input_files(path)
         other.wait_for_selector(".pb-status:text('Imported')")
-        assert "2 exercises" in other.locator(".pb-status").inner_text()
+        assert "added 2 copies" in other.locator(".pb-status").inner_text()
         assert answers_on_screen(other) == expected
         assert other.locator(".pb-history-table tbody tr").count() == 1
         assert stored(other) == before

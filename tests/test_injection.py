@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project, run_mkdocs_build, serve_folder
-from test_cli import SAMPLE
-from test_sanitize import PAYLOADS, unsafe_parts
+from conftest import SAMPLE, copy_project, run_mkdocs_build, serve_folder
+from payloads import PAYLOADS, unsafe_parts
 
 from playbook.markup import ALLOWED_TAGS
 
@@ -153,7 +152,6 @@ def _build_without_input_checks(project: Path, site: Path, monkeypatch) -> None:
     from playbook import schema
 
     monkeypatch.setattr(schema, "find_markup_problems", lambda text: [])
-    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     try:
         build(config)

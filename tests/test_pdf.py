@@ -11,12 +11,12 @@ import html
 import re
 import shutil
 import subprocess
-import unicodedata
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SETTINGS
+from pdf_helpers import normalized, pdf_pages, pdf_text
 
 from playbook.cli import main
 from playbook.loader import load_library
@@ -43,23 +43,6 @@ SITE_CHROME = [
     "Related exercises",
     "Variations",
 ]
-
-
-def normalized(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def pdf_text(path: Path, *pages: int) -> str:
-    first_last = ["-f", str(pages[0]), "-l", str(pages[-1])] if pages else []
-    result = subprocess.run(
-        ["pdftotext", *first_last, str(path), "-"], capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
-def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
 
 
 def html_text(fragment: str) -> str:
@@ -212,6 +195,10 @@ def test_pdf_needs_a_built_site(tmp_path):
     result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a built site: run 'playbook build' first" in result.output
+    (tmp_path / "notes.txt").write_text("mine\n")
+    result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path / "notes.txt")])
+    assert result.exit_code == 2
+    assert "notes.txt' is a file" in result.output
     (tmp_path / "index.html").write_text("<p>built by something else</p>")
     result = CliRunner().invoke(main, ["pdf", "-d", str(tmp_path)])
     assert result.exit_code == 1
@@ -246,7 +233,7 @@ def test_build_with_pdf_option(tmp_path):
 
 def test_page_images_for_people_to_look_at(pdf_site, artifacts):
     """PNGs of every page of every PDF in the artifacts folder (pytest -s prints where)."""
-    ARTIFACTS = artifacts / "pdf"  # noqa: N806
+    ARTIFACTS = artifacts / "pdf"
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
     ARTIFACTS.mkdir(parents=True)
     print(f"\npage images: {ARTIFACTS}")

@@ -15,11 +15,10 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_helpers import open_page
+from browser_helpers import axe_violations, open_page, scheme
 from conftest import SETTINGS
-from test_accessibility import axe_violations, scheme
+from pdf_helpers import normalized, pdf_pages, pdf_text
 from test_catalog_browser import instant_url, library, pathways  # noqa: F401 - fixtures
-from test_pdf import normalized, pdf_pages, pdf_text
 
 from playbook.generate import planner_data
 

@@ -6,13 +6,11 @@ Prints go through Chromium's PDF output and are read back with pdftotext.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import unicodedata
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, SETTINGS
+from pdf_helpers import printed_text
 
 from playbook.loader import load_library
 
@@ -38,19 +36,6 @@ def open_exercise(page, exercise, query: str = "") -> None:
     page.goto(f"/exercises/{exercise.id}/{query}")
     page.wait_for_selector(".pb-printbar")
     page.wait_for_selector("[data-pb-tools]")  # playbook.js has restored the answers
-
-
-def printed_text(page, tmp_path: Path, name: str, paper: str = "A4") -> str:
-    page.emulate_media(media="print")
-    pdf = tmp_path / f"{name}.pdf"
-    pdf.write_bytes(page.pdf(format=paper))
-    page.emulate_media(media="screen")
-    if not shutil.which("pdftotext"):
-        pytest.fail("poppler-utils is missing: ./dev test installs it")
-    text = subprocess.run(
-        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def fill_worksheet(page) -> list[str]:
@@ -181,7 +166,7 @@ def test_facilitator_version_adds_the_notes(page, exercise, tmp_path):
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_filled_worksheet_as_an_image(page, exercise, paper, artifacts):
     """A filled-in print as PNGs in the artifacts folder, for a person to look at."""
-    ARTIFACTS = artifacts / "print"  # noqa: N806
+    ARTIFACTS = artifacts / "print"
     open_exercise(page, exercise)
     fill_worksheet(page)
     page.emulate_media(media="print")
