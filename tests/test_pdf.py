@@ -34,7 +34,6 @@ SITE_CHROME = [
     "Edit this page",
     "Print worksheet",
     "with my answers",
-    "facilitator version",
     "Worksheet as PDF",
     "Save today",
     "Export all answers",
@@ -115,7 +114,9 @@ def test_pdf_has_the_whole_worksheet_and_nothing_else(
     expected += [band.label for band in ex.checklist.bands]
     expected += [f"Total: ________ of {ex.checklist.max_score} points"]
     expected += [SETTINGS.config.words.name, SETTINGS.config.words.with_whom]
-    missing = [s for s in expected if normalized(s) not in text]
+    # pdftotext may read an item's points ("2 points") into the middle of its wrapped text.
+    unpointed = normalized(re.sub(r"\b\d+ points?\b", " ", text))
+    missing = [s for s in expected if normalized(s) not in text and normalized(s) not in unpointed]
     assert not missing, f"not in the PDF of {exercise_id}: {missing}"
     chrome = [s for s in SITE_CHROME if s in text]
     assert not chrome, f"site text in the PDF of {exercise_id}: {chrome}"
