@@ -75,7 +75,6 @@ def _child_main(spec: dict) -> None:
     import logging
     import resource
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -134,13 +133,11 @@ def _child_main(spec: dict) -> None:
 
 
 def run_child(spec: dict, timings_file: Path) -> dict:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     timings_file.unlink(missing_ok=True)
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(spec)],
         cwd=Path(spec["config_file"]).parent,
-        env=env,
         capture_output=True,
         text=True,
     )
@@ -684,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary projects")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    # Once for this process and every build it starts: no Material end-of-life banner.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if args.child:
         _child_main(json.loads(args.child))
         return 0

@@ -74,7 +74,7 @@ def main() -> None:
     """Build and check the Engagement Playbook: exercises in YAML, rendered into a site."""
 
 
-def config_option(function):  # noqa: ANN001, ANN201 - a click decorator
+def config_option(function):
     return click.option(
         "--config",
         "config_path",
@@ -148,7 +148,12 @@ def validate(paths: tuple[Path, ...], config_path: Path | None, output_format: s
     multiple=True,
     help="Who it is for, from playbook.yml's audiences; repeat for several (default: its first).",
 )
-@click.option("--folder", type=click.Path(path_type=Path), default=EXERCISES, show_default=True)
+@click.option(
+    "--folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=EXERCISES,
+    show_default=True,
+)
 @config_option
 def new(
     exercise_id: str,
@@ -174,8 +179,6 @@ def new(
     settings = _settings(config_path)
     format_ = _one_of(format_ or next(iter(settings.formats)), settings.formats, "--format")
     audiences = tuple(_one_of(a, settings.audiences, "--audience") for a in audiences)
-    if folder.exists() and not folder.is_dir():
-        raise click.UsageError(f"--folder {folder} is a file, not a folder: name a folder")
     target = folder / f"{exercise_id}.yaml"
     text = _scaffold(exercise_id, title, format_, audiences, folder, settings)
     # What is written must validate as it is: check it first (an over-long id or title,
@@ -351,7 +354,7 @@ def schema(output: Path, config_output: Path, check: bool, config_path: Path | N
 
 
 @main.command()
-@click.argument("out_dir", type=click.Path(path_type=Path))
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--exercises", type=click.Path(exists=True, path_type=Path), default=EXERCISES)
 @click.option("--templates", type=click.Path(path_type=Path), default=TEMPLATES)
 @config_option
@@ -361,8 +364,6 @@ def generate(out_dir: Path, exercises: Path, templates: Path, config_path: Path 
     OUT_DIR must be new, empty, or a folder this command wrote before: it never writes
     over files it did not make.
     """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise click.UsageError(f"{out_dir} is a file; OUT_DIR is a folder for the pages")
     try:
         ours = _may_write_into(out_dir, PAGES_MARKER)
     except OSError as error:
@@ -767,7 +768,9 @@ def _without_tracebacks(lines: list[str]) -> list[str]:
 
 
 @main.command("pdf")
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path), default=Path("site"))
+@click.option(
+    "-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("site")
+)
 def pdf_command(site_dir: Path) -> None:
     """Make PDF worksheets from the built site in SITE_DIR and link them from its pages.
 

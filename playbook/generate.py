@@ -90,6 +90,14 @@ def exercise_path(exercise_id: str) -> str:
     return f"{EXERCISES_DIR}/{exercise_id}.md"
 
 
+def page_url(path: str, use_directory_urls: bool = True) -> str:
+    """The address of a generated page (``themes/listening.md``), relative to the root."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
 def exercise_url(exercise_id: str, use_directory_urls: bool = True) -> str:
     """The address of an exercise's page, relative to the site's root."""
     if use_directory_urls:
@@ -180,9 +188,17 @@ class _Catalog:
         def exercise_link(ex: Exercise) -> str:
             return f"{up}{exercise_path(ex.id)}"
 
+        here = posixpath.dirname(page_url(path, self.env.globals.get("use_directory_urls", True)))
+
+        def exercise_href(ex: Exercise) -> str:
+            """The exercise page's address relative to this page, for raw HTML."""
+            url = exercise_url(ex.id, self.env.globals.get("use_directory_urls", True))
+            relative = posixpath.relpath(url, here or ".")
+            return relative + "/" if url.endswith("/") else relative
+
         text = self.env.get_template(template).render(
             exercise_link=exercise_link,
-            card_list=lambda exercises: self._card_list(path, up, exercise_link, exercises),
+            card_list=lambda exercises: self._card_list(path, here, exercise_href, exercises),
             theme_link=lambda t: f"{up}{THEMES_DIR}/{t}.md",
             audience_link=lambda a: f"{up}{AUDIENCES_DIR}/{a}.md",
             catalog_link=f"{up}{EXERCISES_DIR}/index.md",
@@ -192,12 +208,14 @@ class _Catalog:
         return Page(path, text, in_nav=path.endswith("/index.md"))
 
     def _card_list(
-        self, path: str, up: str, link: Callable[[Exercise], str], exercises: list[Exercise]
+        self, path: str, here: str, link: Callable[[Exercise], str], exercises: list[Exercise]
     ) -> Markup:
+        """The cards of ``exercises`` for a page in the folder ``here`` (their links are
+        relative to it), each rendered once per folder and reused."""
         last = self.card_lists.get(path)
         if last and len(last[0]) == len(exercises) and all(map(is_, last[0], exercises)):
             return last[1]
-        cards = self.cards.setdefault(up, {})
+        cards = self.cards.setdefault(here, {})
         settings = self.env.globals["playbook"]
         texts = []
         for ex in exercises:
@@ -206,7 +224,7 @@ class _Catalog:
             if hit is None or hit[0] is not ex or hit[1] != on:
                 card = self.env.get_template("_card.md.j2")
                 text = card.render(
-                    ex=ex, exercise_link=link, people=settings.people(ex), pathways=on
+                    ex=ex, exercise_href=link, people=settings.people(ex), pathways=on
                 )
                 hit = cards[ex.id] = (ex, on, Markup(text))
             texts.append(hit[2])
@@ -265,7 +283,7 @@ def _catalog_pages(
     return pages
 
 
-def _group_index(catalog, folder, kind, slugs, groups, label) -> Page:  # noqa: ANN001
+def _group_index(catalog, folder, kind, slugs, groups, label) -> Page:
     return catalog.render(
         f"{folder}/index.md",
         "groups.md.j2",
@@ -275,7 +293,7 @@ def _group_index(catalog, folder, kind, slugs, groups, label) -> Page:  # noqa: 
     )
 
 
-def _group(catalog, folder, slug, kind, label, groups, title) -> Page:  # noqa: ANN001
+def _group(catalog, folder, slug, kind, label, groups, title) -> Page:
     return catalog.render(
         f"{folder}/{slug}.md",
         "group.md.j2",

@@ -90,7 +90,7 @@ def _id_of(path: Path) -> str:
     return suggest_slug(path.stem) or "method"
 
 
-def _convert(path, ids, settings, audiences, formats, aliases, today, result):  # noqa: ANN001, ANN202
+def _convert(path, ids, settings, audiences, formats, aliases, today, result):
     text = path.read_text(encoding="utf-8")
     match = _FRONT.match(text)
     front = yaml.safe_load(match.group(1)) if match else {}
@@ -171,7 +171,7 @@ def _sections(body: str) -> list[tuple[str, str]]:
     return [(h, t) for h, t in found if t or h]
 
 
-def _map_sections(sections, settings, result) -> dict:  # noqa: ANN001
+def _map_sections(sections, settings, result) -> dict:
     parts: dict = {}
     own = {s.id: s for s in settings.config.sections}
     for heading, text in sections:

@@ -45,7 +45,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         super().__init__(stream)
         self.duplicates: list[tuple[yaml.Node, yaml.Node, yaml.Node]] = []
 
-    def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+    def construct_mapping(self, node, deep=False):
         seen: dict[Any, yaml.Node] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -55,7 +55,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     seen[key_node.value] = key_node
         return super().construct_mapping(node, deep=deep)
 
-    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+    def resolve(self, kind, value, implicit):
         """PyYAML's Resolver.resolve, without the path-resolver and wildcard lookups that
         the safe loader never uses: the C parser calls it for every value of a file."""
         if kind is yaml.ScalarNode:
@@ -66,7 +66,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             return _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
-    def construct_object(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
+    def construct_object(self, node, deep=False):
         """PyYAML's constructors raise plain ValueError & co. on values such as
         ``2026-02-30`` or ``!!int abc``: turn those into errors that carry a position."""
         try:
@@ -888,7 +888,9 @@ def _problems_from_pydantic(
             loc = loc[:-1]
         parent, parent_path = _walk(root, loc[:-1])
         key_node = _key_node(parent, str(loc[-1])) or parent
-        choices = messages.choices_at(loc, model) if kind == "literal_error" else None
+        choices = (
+            messages.choices_at(tuple(detail["loc"]), model) if kind == "literal_error" else None
+        )
         message, hint = messages.explain(detail, key_path=parent_path, choices=choices)
         return [_at_node(display, key_node, parent_path, message, hint)]
     if kind == "extra_forbidden":

@@ -9,16 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import types
 import typing
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import yaml
 from pydantic import BaseModel
 
 from .problems import Problem
-from .schema import FIELD_TYPES
+from .schema import FIELD_TYPES, bare_type, is_model, union_members
 
 
 def suggest_slug(text: str) -> str:
@@ -59,20 +58,17 @@ def describe(value: Any) -> str:
 
 def _model_at(loc: tuple, model: type[BaseModel]) -> type[BaseModel] | None:
     """The model that validates the mapping found at a pydantic location."""
-    current = _annotation_at(loc, model)
-    current = _unwrap(current)
-    if typing.get_origin(current) in (Union, types.UnionType):
-        return None
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+    current = bare_type(_annotation_at(loc, model))
+    return current if is_model(current) else None
 
 
 def _annotation_at(loc: tuple, model: type[BaseModel]) -> Any:
     """The type of the value at a pydantic location (None where the path leaves the model)."""
     current: Any = model
     for part in loc:
-        current = _unwrap(current)
+        current = bare_type(current)
         origin = typing.get_origin(current)
-        if isinstance(current, type) and issubclass(current, BaseModel):
+        if is_model(current):
             if not isinstance(part, str) or part not in current.model_fields:
                 return None
             current = current.model_fields[part].annotation
@@ -80,7 +76,7 @@ def _annotation_at(loc: tuple, model: type[BaseModel]) -> Any:
             current = typing.get_args(current)[0]
         elif origin is dict:
             current = typing.get_args(current)[0 if part == "[key]" else 1]
-        elif origin in (Union, types.UnionType):
+        elif len(union_members(current)) > 1:
             current = _member_for(current, part)
             if current is None:
                 return None
@@ -98,9 +94,7 @@ def _member_for(union: Any, part: Any) -> Any:
             (
                 m
                 for m in members
-                if isinstance(m, type)
-                and issubclass(m, BaseModel)
-                and typing.get_args(m.model_fields["type"].annotation) == (part,)
+                if is_model(m) and typing.get_args(m.model_fields["type"].annotation) == (part,)
             ),
             None,
         )
@@ -111,16 +105,6 @@ def _member_for(union: Any, part: Any) -> Any:
     return next((m for m in members if typing.get_origin(m) is not typing.Literal), None)
 
 
-def _unwrap(annotation: Any) -> Any:
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation = typing.get_args(annotation)[0]
-    if typing.get_origin(annotation) in (Union, types.UnionType):
-        members = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(members) == 1:
-            return _unwrap(members[0])
-    return annotation
-
-
 def allowed_keys(loc: tuple, model: type[BaseModel]) -> list[str]:
     found = _model_at(loc, model)
     return list(found.model_fields) if found else []
@@ -129,9 +113,11 @@ def allowed_keys(loc: tuple, model: type[BaseModel]) -> list[str]:
 def choices_at(loc: tuple, model: type[BaseModel]) -> list[str] | None:
     """The values a Literal at this location allows, read from the model itself."""
     loc = tuple(p for p in loc if p not in ("literal", "list[literal]") and not is_union_tag(p))
-    annotation = _unwrap(_annotation_at(loc, model))
+    if loc[-1:] == ("[key]",):  # pydantic's (…, the key, "[key]"): the mapping's key type
+        loc = (*loc[:-2], "[key]")
+    annotation = bare_type(_annotation_at(loc, model))
     for candidate in (annotation, *typing.get_args(annotation)):
-        candidate = _unwrap(candidate)
+        candidate = bare_type(candidate)
         if typing.get_origin(candidate) is typing.Literal:
             return [str(c) for c in typing.get_args(candidate)]
     return None
@@ -229,16 +215,18 @@ def _too_long(c: _Context) -> Explained:
 
 
 def _literal(c: _Context) -> Explained:
-    choices = c.choices or _choices_from_text(c.ctx.get("expected", ""))
+    """The choices come from the model's ``Literal`` (``choices_at``), never from
+    pydantic's English; a place the model cannot name them for gets no list."""
+    if not c.choices:
+        return (
+            f"found {describe(c.found)}, which is not one of the values allowed here",
+            "the playbook's vocabularies are in playbook.yml",
+        )
     return (
-        f"expected one of {', '.join(choices)}; found {describe(c.found)}",
-        did_you_mean(str(c.found), choices)
+        f"expected one of {', '.join(c.choices)}; found {describe(c.found)}",
+        did_you_mean(str(c.found), c.choices)
         or "use one of the values listed (the playbook's vocabularies are in playbook.yml)",
     )
-
-
-def _choices_from_text(expected: str) -> list[str]:
-    return [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
 
 
 def _union_tag(c: _Context) -> Explained:

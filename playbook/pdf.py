@@ -29,7 +29,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -151,7 +151,6 @@ def make_pdfs(
     site_dir: Path,
     *,
     papers: tuple[str, ...] = tuple(PAPERS),
-    progress: Callable[[str], None] = lambda _: None,
 ) -> PdfReport:
     """Write the PDFs into ``site_dir/pdf/`` and link them from the exercise pages.
 
@@ -160,15 +159,10 @@ def make_pdfs(
     session, a notebook, an async server).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="playbook-pdf") as pool:
-        return pool.submit(_make_pdfs, site_dir, papers=papers, progress=progress).result()
+        return pool.submit(_make_pdfs, site_dir, papers=papers).result()
 
 
-def _make_pdfs(
-    site_dir: Path,
-    *,
-    papers: tuple[str, ...],
-    progress: Callable[[str], None],
-) -> PdfReport:
+def _make_pdfs(site_dir: Path, *, papers: tuple[str, ...]) -> PdfReport:
     site_dir = site_dir.resolve()
     sheets, packs = read_manifest(site_dir)
     report = PdfReport(packs=packs)
@@ -180,7 +174,7 @@ def _make_pdfs(
     staging = site_dir / f".{PDF_DIR}-new"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _render_all(site_dir, staging, sheets, papers, report, progress)
+        _render_all(site_dir, staging, sheets, papers, report)
         shutil.rmtree(site_dir / PDF_DIR, ignore_errors=True)
         (staging / PDF_DIR).rename(site_dir / PDF_DIR)
     finally:
@@ -202,18 +196,18 @@ def _make_pdfs(
     return report
 
 
-def _render_all(site_dir, staging, sheets, papers, report, progress) -> None:  # noqa: ANN001
+def _render_all(site_dir, staging, sheets, papers, report) -> None:
     try:
         from playwright.sync_api import Error as PlaywrightError
     except ImportError:
-        PlaywrightError = RuntimeError  # noqa: N806 - _chromium() reports the missing engine
+        PlaywrightError = RuntimeError  # _chromium() reports the missing engine
     try:
-        _render_with_chromium(site_dir, staging, sheets, papers, report, progress)
+        _render_with_chromium(site_dir, staging, sheets, papers, report)
     except PlaywrightError as error:
         raise PdfFailed(str(error).splitlines()[0]) from None
 
 
-def _render_with_chromium(site_dir, staging, sheets, papers, report, progress) -> None:  # noqa: ANN001
+def _render_with_chromium(site_dir, staging, sheets, papers, report) -> None:
     with _served(site_dir) as base_url, _chromium() as browser:
         context = browser.new_context()
         # What only the interactive site needs: the search index (large), the sitemap.
@@ -227,7 +221,6 @@ def _render_with_chromium(site_dir, staging, sheets, papers, report, progress) -
                 report.pages.setdefault(paper, {})[sheet.id] = _print(
                     page, staging / pdf_path(paper, sheet.id), paper
                 )
-            progress(sheet.id)
         by_id = {s.id: s for s in sheets}
         for pack in report.packs:
             for paper in papers:
@@ -235,18 +228,17 @@ def _render_with_chromium(site_dir, staging, sheets, papers, report, progress) -
                 report.pages[paper][pack.name] = _print(
                     page, staging / pdf_path(paper, pack.name), paper
                 )
-            progress(pack.name)
         context.close()
 
 
-def _print(page, target: Path, paper: str) -> int:  # noqa: ANN001 - a Playwright page
+def _print(page, target: Path, paper: str) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     data = page.pdf(format=PAPERS[paper], print_background=False)
     target.write_bytes(data)
     return count_pages(data)
 
 
-def _open_pack(page, base_url, site_dir, pack, by_id, report, paper) -> None:  # noqa: ANN001
+def _open_pack(page, base_url, site_dir, pack, by_id, report, paper) -> None:
     """One page holding a cover and every pack exercise's article, each on new pages.
 
     The exercises keep their own markup and print stylesheet, so each prints exactly as
@@ -328,7 +320,7 @@ def _url(base_url: str, site_dir: Path, html_path: Path) -> str:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 

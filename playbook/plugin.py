@@ -38,9 +38,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import ConfigError, Settings, load_settings
 from .generate import RenderCache, generate_pages
-from .loader import Cache, load_library, load_pathways
+from .loader import Cache, Library, load_library, load_pathways
 from .problems import report
 from .render import describe_template_error, make_environment
+from .schema import Exercise
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 
@@ -174,7 +175,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self.timings = {"load": loaded - started, "render": done - loaded}
         log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
 
-    def _last_good_exercises(self, library) -> list:  # noqa: ANN001 - a loader.Library
+    def _last_good_exercises(self, library: Library) -> list:
         """The valid exercises, and for a file with problems the exercise it held when it
         last had none (while serving)."""
         exercises = []
@@ -187,7 +188,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         ids: set[str] = set()
         return [e for e in exercises if not (e.id in ids or ids.add(e.id))]
 
-    def on_post_page(self, output: str, *, page, config) -> str:  # noqa: ANN001
+    def on_post_page(self, output: str, *, page, config) -> str:
         """While serving with problems: a banner listing them at the top of every page;
         it goes with the next good build, as every page is then built again."""
         if not self.problems:
@@ -308,12 +309,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 file.is_modified = lambda: True
         return everything
 
-    def on_page_context(self, context, *, page, config, nav):  # noqa: ANN001
+    def on_page_context(self, context, *, page, config, nav):
         """Counts the pages this build renders (a dirty build skips the unchanged)."""
         self._pages_built.add(page.url)
         return context
 
-    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:  # noqa: ANN001
+    def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Hand-written pages may ask for the licence (``<!-- playbook:licence -->``) and
         for lists of exercises (``<!-- playbook:exercises idea="…" -->`` or ``theme="…"``),
         which stay right as exercises come and go."""
@@ -326,7 +327,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             markdown = LIST_MARK.sub(lambda m: self._exercise_list(m, here, page), markdown)
         return markdown
 
-    def _exercise_list(self, mark: re.Match, here: str, page) -> str:  # noqa: ANN001
+    def _exercise_list(self, mark: re.Match, here: str, page) -> str:
         kind, wanted = mark.group(1), mark.group(2).strip().lower()
         found = sorted(
             (ex for ex in self._exercises if _matches(ex, kind, wanted)),
@@ -346,7 +347,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             lines.append(f"- [{ex.title}]({link}) ({ex.session.minutes.text()} session)")
         return "\n".join(lines)
 
-    def on_serve(self, server, *, config: MkDocsConfig, builder):  # noqa: ANN001
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
         server.watch(self.config.exercises)
         server.watch(self.config.config)
         if self._pathways_dir(config).is_dir():
@@ -356,7 +357,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         return server
 
 
-def _matches(ex, kind: str, wanted: str) -> bool:  # noqa: ANN001 - an Exercise
+def _matches(ex: Exercise, kind: str, wanted: str) -> bool:
     """A theme by its id; an idea by the start of its name, so that "GYST" also lists
     "GYST: …, for a first meeting"."""
     if kind == "theme":

@@ -13,11 +13,10 @@ import datetime as dt
 import functools
 import json
 import re
-import types
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from annotated_types import Ge, Le, MaxLen, MinLen
@@ -26,7 +25,15 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from . import rules, schema
-from .schema import SLUG_PATTERN, Described, Exercise, json_schema
+from .schema import (
+    SLUG_PATTERN,
+    Described,
+    Exercise,
+    is_model,
+    json_schema,
+    split_annotated,
+    union_members,
+)
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -93,25 +100,6 @@ def _tighter(current: int | None, new: int) -> int:
     return new if current is None else min(current, new)
 
 
-def _split(annotation: Any) -> tuple[Any, list[Any]]:
-    """``Annotated[X, a, b]`` → (X, [a, b]), through nested Annotated."""
-    metadata: list[Any] = []
-    while typing.get_origin(annotation) is typing.Annotated:
-        annotation, *extra = typing.get_args(annotation)
-        metadata = [*metadata, *extra]
-    return annotation, metadata
-
-
-def _members(annotation: Any) -> list[Any]:
-    if typing.get_origin(annotation) in (Union, types.UnionType):
-        return list(typing.get_args(annotation))
-    return [annotation]
-
-
-def _is_model(annotation: Any) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
 def heading_of(model: type[BaseModel]) -> str:
     """``ChecklistItem`` → ``Checklist item``; worksheet field types get a clearer name."""
     type_field = model.model_fields.get("type")
@@ -135,22 +123,22 @@ def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = F
 
     ``plural`` names the items of a list ('ids' rather than 'an id').
     """
-    annotation, inner = _split(annotation)
+    annotation, inner = split_annotated(annotation)
     for item in (*inner, *metadata):
         if isinstance(item, Described):
             return item.text
     limits = _Constraints()
     limits.add([*inner, *metadata])
-    members = [m for m in _members(annotation) if m is not type(None)]
+    members = [m for m in union_members(annotation) if m is not type(None)]
     if not members:
         return "nothing: leave it out"
     if len(members) > 1:
-        if all(_is_model(m) for m in members):
+        if all(is_model(m) for m in members):
             links = ", ".join(_link(m) for m in members)
             kind = "mappings" if plural else "a mapping"
             return f"{kind} whose `type` says which kind of field it is: {links}"
         return " or ".join(describe_type(m, plural=plural) for m in members)
-    annotation, more = _split(members[0])
+    annotation, more = split_annotated(members[0])
     limits.add(more)
     origin = typing.get_origin(annotation)
     each = " each" if plural else ""
@@ -165,7 +153,7 @@ def describe_type(annotation: Any, metadata: list[Any] = (), *, plural: bool = F
     if origin is dict:
         key, value = typing.get_args(annotation)
         return f"a mapping from {describe_type(key, plural=True)} to {describe_type(value, plural=True)}"
-    if _is_model(annotation):
+    if is_model(annotation):
         return f"{'mappings' if plural else 'a mapping'}: see {_link(annotation)}"
     if annotation is bool:
         return "`true` or `false`"
@@ -232,12 +220,12 @@ def models(root: type[BaseModel] = Exercise) -> Iterator[tuple[type[BaseModel], 
 
 
 def _models_in(annotation: Any, suffix: str = "") -> Iterator[tuple[type[BaseModel], str]]:
-    annotation, _ = _split(annotation)
-    for member in _members(annotation):
-        member, _ = _split(member)
+    annotation, _ = split_annotated(annotation)
+    for member in union_members(annotation):
+        member, _ = split_annotated(member)
         if typing.get_origin(member) is list:
             yield from _models_in(typing.get_args(member)[0], suffix + "[]")
-        elif _is_model(member):
+        elif is_model(member):
             yield member, suffix
 
 
@@ -245,15 +233,15 @@ def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
     """An example value for a field: its own example, or one built from its type."""
     if info is not None and info.examples:
         value = info.examples[0]
-        bare, _ = _split(annotation)
+        bare, _ = split_annotated(annotation)
         if bare is dt.date and isinstance(value, str):
             return dt.date.fromisoformat(value)
         return value
-    annotation, metadata = _split(annotation)
-    members = [m for m in _members(annotation) if m is not type(None)]
+    annotation, metadata = split_annotated(annotation)
+    members = [m for m in union_members(annotation) if m is not type(None)]
     if not members:
         return None
-    annotation, more = _split(members[0])
+    annotation, more = split_annotated(members[0])
     limits = _Constraints()
     limits.add([*metadata, *more, *(info.metadata if info else [])])
     origin = typing.get_origin(annotation)
@@ -264,7 +252,7 @@ def example_value(annotation: Any, info: FieldInfo | None = None) -> Any:
     if origin is dict:
         key, value = typing.get_args(annotation)
         return {example_value(key): example_value(value)}
-    if _is_model(annotation):
+    if is_model(annotation):
         return example_of(annotation)
     if info is not None and info.default not in (PydanticUndefined, None, []):
         return info.default
@@ -294,7 +282,7 @@ def _default_text(info: FieldInfo) -> str:
 
 def _inline(value: Any, annotation: Any) -> str:
     """The example as it would be written after the key, if it fits on one line."""
-    if any(_is_model(m) for m, _ in _models_in(annotation)):
+    if any(is_model(m) for m, _ in _models_in(annotation)):
         return "see below"
     text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000)
     text = text.strip().removesuffix("...").strip()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import AfterValidator, BaseModel
 
 from . import messages
-from .schema import Exercise, _check_prose
+from .schema import Exercise, _check_prose, is_model, split_annotated
 
 if TYPE_CHECKING:
     from .config import PlaybookConfig, Settings
@@ -51,7 +51,7 @@ def exercise_rules(ex: Exercise, settings: Settings) -> Iterator[Found]:
     yield from _ids(ex)
     yield from _required_parts(ex, settings)
     yield from _repeats(ex)
-    yield from _time(ex, settings)
+    yield from _time(ex)
     yield from _people(ex, settings)
     if ex.checklist is not None:
         yield from _follow_up_items(ex)
@@ -142,7 +142,7 @@ def _repeats(ex: Exercise) -> Iterator[Found]:
             seen.add(value)
 
 
-def _time(ex: Exercise, settings: Settings) -> Iterator[Found]:
+def _time(ex: Exercise) -> Iterator[Found]:
     """The session's minutes are what its steps take."""
     minutes = ex.session.minutes
     if minutes.varies:
@@ -440,7 +440,7 @@ def _text_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ..
 
 
 def _holds_model(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+    if is_model(annotation):
         return True
     return any(_holds_model(arg) for arg in typing.get_args(annotation))
 
@@ -450,15 +450,9 @@ def _validated_as_prose(metadata: list) -> bool:
 
 
 def _is_prose(annotation: Any) -> bool:
-    for arg in (annotation, *typing.get_args(annotation)):
-        if typing.get_origin(arg) is typing.Annotated:
-            if any(
-                isinstance(m, AfterValidator) and m.func is _check_prose for m in arg.__metadata__
-            ):
-                return True
-        elif typing.get_args(arg) and arg is not annotation and _is_prose(arg):
-            return True
-    return False
+    """Markdown text, alone or as the items of a list, a union or a mapping."""
+    bare, metadata = split_annotated(annotation)
+    return _validated_as_prose(metadata) or any(_is_prose(a) for a in typing.get_args(bare))
 
 
 # -- Rules of a pathway --------------------------------------------------------------

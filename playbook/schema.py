@@ -18,6 +18,7 @@ import datetime as dt
 import functools
 import html
 import re
+import types
 import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -235,23 +236,23 @@ def _check_line(text: str) -> str:
     return text
 
 
-def _line(max_length: int):  # noqa: ANN202 - an Annotated type
-    """One line of plain text, blanks around it removed, at most ``max_length`` long."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length),
-        AfterValidator(_check_line),
-    ]
+def _at_most(max_length: int) -> StringConstraints:
+    """Text with the blanks around it removed, not empty, at most ``max_length`` long."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)
 
+
+_ONE_LINE = AfterValidator(_check_line)
 
 Prose = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_check_prose)
 ]
-Line = _line(300)
+# One line of plain text; these differ only in their greatest length. Each is a plain
+# ``Annotated`` alias (no call builds the type), so a type checker reads it as ``str``.
+Line = Annotated[str, _at_most(300), _ONE_LINE]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
-Title = _line(80)
-Label = _line(60)
-Summary = _line(200)
+Title = Annotated[str, _at_most(80), _ONE_LINE]
+Label = Annotated[str, _at_most(60), _ONE_LINE]
+Summary = Annotated[str, _at_most(200), _ONE_LINE]
 
 
 class Described:
@@ -956,7 +957,7 @@ def exercise_model(
 
 
 @functools.lru_cache(maxsize=16)
-def _exercise_model(audiences, formats, difficulties, themes, sections) -> type[Exercise]:  # noqa: ANN001
+def _exercise_model(audiences, formats, difficulties, themes, sections) -> type[Exercise]:
     base = Exercise.model_fields
 
     def narrowed(name: str, annotation: Any) -> tuple[Any, FieldInfo]:
@@ -985,6 +986,40 @@ def _exercise_model(audiences, formats, difficulties, themes, sections) -> type[
     return create_model(
         "Exercise", __base__=Exercise, __doc__=Exercise.__doc__, __module__=__name__, **fields
     )
+
+
+# -- Reading the models' annotations ------------------------------------------------
+# The one walker of the models' types: the reference page (reference.py), the messages
+# (messages.py) and the rules (rules.py) all read a field's type through these.
+
+
+def split_annotated(annotation: Any) -> tuple[Any, list[Any]]:
+    """``Annotated[X, a, b]`` → (X, [a, b]), through nested Annotated."""
+    metadata: list[Any] = []
+    while typing.get_origin(annotation) is Annotated:
+        annotation, *extra = typing.get_args(annotation)
+        metadata = [*metadata, *extra]
+    return annotation, metadata
+
+
+def union_members(annotation: Any) -> list[Any]:
+    """The members of a union (``X | Y``, ``X | None``), or ``[annotation]`` itself."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return list(typing.get_args(annotation))
+    return [annotation]
+
+
+def bare_type(annotation: Any) -> Any:
+    """The type without its Annotated metadata and without ``| None``."""
+    annotation, _ = split_annotated(annotation)
+    members = [m for m in union_members(annotation) if m is not type(None)]
+    if len(members) == 1 and members[0] is not annotation:
+        return bare_type(members[0])
+    return annotation
+
+
+def is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def json_schema(model: type[BaseModel] = Exercise) -> dict:

@@ -18,7 +18,12 @@ import pytest
 from browser_helpers import open_page
 
 from playbook.config import load_settings
+from playbook.loader import load_library, load_pathways
 from playbook.pdf import CHROMIUM_ARGS  # flags for a closed network, shared with playbook pdf
+
+# Set once for the whole test session, so every MkDocs run (in this process or a child
+# process) goes without Material's end-of-life banner; ./dev exports it too.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shipped playbook's configuration (its vocabularies and required parts).
@@ -88,11 +93,9 @@ def _pages_of_its_own(project: Path) -> None:
 
 
 def run_mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir), *extra],
         cwd=project,
-        env=env,
         capture_output=True,
         text=True,
     )
@@ -119,7 +122,7 @@ def built_site(tmp_path_factory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+    def log_message(self, format, *args):
         pass
 
 
@@ -183,3 +186,34 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.build)
         if browser or build or item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def library():
+    """The shipped exercises (a test module may define a library of its own)."""
+    return load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT).exercises
+
+
+@pytest.fixture(scope="session")
+def pathways(library):
+    """The shipped pathways."""
+    found = load_pathways(
+        ROOT / "pathways", settings=SETTINGS, exercises={ex.id: ex for ex in library}, root=ROOT
+    )
+    assert not found.problems
+    return found.pathways
+
+
+@pytest.fixture(scope="session")
+def instant_url(tmp_path_factory):
+    """The site built for the address it is served at: Material's instant navigation only
+    takes over links it finds in sitemap.xml, which are built from site_url. The server
+    holds its port (0: a free one) from before the build until the tests are done."""
+    site = tmp_path_factory.mktemp("instant-site")
+    with serve_folder(site) as server:
+        url = f"{server}/"
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("PLAYBOOK_SITE_URL", url)  # mkdocs.yml reads site_url from it
+            result = run_mkdocs_build(ROOT, site)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield url

@@ -10,17 +10,14 @@ A test module gets its fixtures with ``pytest_plugins = ["sample_site"]``.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from browser_helpers import open_page
-from conftest import ROOT, _QuietHandler, run_mkdocs_build
+from conftest import ROOT, run_mkdocs_build, serve_folder
 from mkdocs.utils.yaml import yaml_load
 
 SAMPLES = Path(__file__).parent / "browser_sample"
@@ -62,22 +59,17 @@ def write_sample_project(folder: Path, site_url: str) -> Path:
 def sample_url(tmp_path_factory) -> Iterator[str]:
     """The sample site, built and served on localhost.
 
-    The server's port is chosen first and the site is built with it as `site_url`:
+    The server takes its port first and the site is built with it as `site_url`:
     Material's instant navigation only takes over links listed in sitemap.xml, and it
     matches them by host and path, but not by port.
     """
     folder = tmp_path_factory.mktemp("sample")
     site = folder / "site"
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    config_file = write_sample_project(folder, url + "/")
-    result = run_mkdocs_build(folder, site, "-f", str(config_file))
-    assert result.returncode == 0, result.stdout + result.stderr
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
-    server.server_close()
+    with serve_folder(site) as url:
+        config_file = write_sample_project(folder, url + "/")
+        result = run_mkdocs_build(folder, site, "-f", str(config_file))
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield url
 
 
 @pytest.fixture

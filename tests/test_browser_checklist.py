@@ -60,10 +60,13 @@ def test_keyboard_only(sample_page):
     assert "Your score: 5 of 6" in page.locator(SCORE).inner_text()
 
     # Tab on to the save button and press it with the keyboard.
+    save = "Save today’s score"
     for _ in range(10):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent") == "Save today’s score":
+        if page.evaluate("document.activeElement.textContent") == save:
             break
+    focused_text = page.evaluate("document.activeElement.textContent")
+    assert focused_text == save, f"ten Tabs did not reach the save button (at {focused_text!r})"
     page.keyboard.press("Enter")
     assert page.locator(".pb-history-table tbody tr").count() == 1
     focused = page.evaluate(

@@ -304,5 +304,6 @@ def test_nothing_is_sent_anywhere(sample_page):
     fill_every_field(page)
     page.get_by_role("button", name="Save today’s score").click()
     page.get_by_role("button", name="Delete the score of", exact=False).click()
-    page.wait_for_timeout(300)
+    page.get_by_role("button", name="Delete the score of", exact=False).wait_for(state="detached")
+    page.wait_for_load_state("networkidle")
     assert requests == []

@@ -3,33 +3,13 @@ region says how many are shown; without JavaScript every exercise is listed."""
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
-import os
-import socket
-import threading
 
 import pytest
-from conftest import ROOT, SETTINGS, _QuietHandler, run_mkdocs_build
-
-from playbook.loader import load_library, load_pathways
+from browser_helpers import open_page
+from conftest import ROOT, SETTINGS
 
 CATALOG = "/exercises/"
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library(settings=SETTINGS, paths=[ROOT / "exercises"], root=ROOT).exercises
-
-
-@pytest.fixture(scope="module")
-def pathways(library):
-    found = load_pathways(
-        ROOT / "pathways", settings=SETTINGS, exercises={ex.id: ex for ex in library}, root=ROOT
-    )
-    assert not found.problems
-    return found.pathways
 
 
 def minutes(ex) -> int | None:
@@ -132,38 +112,8 @@ def test_the_pathway_filter_shows_a_pathways_exercises(page, library, pathways):
         assert visible_ids(page) == {step.exercise for step in pathway.steps}, pathway.id
 
 
-@pytest.fixture(scope="module")
-def instant_url(tmp_path_factory):
-    """The site built for the address it is served at: Material's instant navigation only
-    takes over links it finds in sitemap.xml, which are built from site_url."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    site = tmp_path_factory.mktemp("instant-site")
-    os.environ["PLAYBOOK_SITE_URL"], before = url, os.environ.get("PLAYBOOK_SITE_URL")
-    try:
-        result = run_mkdocs_build(ROOT, site)
-    finally:
-        if before is None:
-            del os.environ["PLAYBOOK_SITE_URL"]
-        else:
-            os.environ["PLAYBOOK_SITE_URL"] = before
-    assert result.returncode == 0, result.stdout + result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
 def test_filters_work_after_instant_navigation(browser, instant_url, library):
-    context = browser.new_context(base_url=instant_url)
-    try:
-        page = context.new_page()
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with open_page(browser, instant_url) as page:
         page.goto("/")
         page.evaluate("window.pbSamePage = true")
         page.locator(".md-content a[href$='exercises/']").first.click()
@@ -171,15 +121,10 @@ def test_filters_work_after_instant_navigation(browser, instant_url, library):
         assert page.evaluate("window.pbSamePage === true"), "expected instant navigation"
         assert visible_ids(page) == {ex.id for ex in library if "solo" in ex.formats}
         assert status(page) == f"{len(visible_ids(page))} exercises shown"
-        assert not errors
-    finally:
-        context.close()
 
 
 def test_without_javascript_every_exercise_is_listed(browser, site_url, library):
-    context = browser.new_context(base_url=site_url, java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with open_page(browser, site_url, java_script_enabled=False) as page:
         page.goto(CATALOG)
         assert visible_ids(page) == {ex.id for ex in library}
         assert page.locator("form.pb-filters").is_hidden()
@@ -188,8 +133,6 @@ def test_without_javascript_every_exercise_is_listed(browser, site_url, library)
         assert visible_ids(page) == {ex.id for ex in library if "listening" in ex.themes}
         page.goto("/audiences/manager/")
         assert visible_ids(page) == {ex.id for ex in library if "manager" in ex.audiences}
-    finally:
-        context.close()
 
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -199,9 +142,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 def test_filters_have_no_accessibility_violations(browser, site_url, color_scheme):
     if not AXE.exists():
         pytest.skip("axe-core is missing: run `npm ci` (./dev test does it)")
-    context = browser.new_context(base_url=site_url, color_scheme=color_scheme)
-    try:
-        page = context.new_page()
+    with open_page(browser, site_url, color_scheme=color_scheme) as page:
         page.goto(CATALOG)
         page.get_by_label("Theme", exact=True).select_option("listening")
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
@@ -211,8 +152,6 @@ def test_filters_have_no_accessibility_violations(browser, site_url, color_schem
         )
         violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
         assert violations == []
-    finally:
-        context.close()
 
 
 def test_catalog_script_and_style_stay_small():

@@ -7,8 +7,6 @@ no console error and no request to another host (the `page` fixture checks those
 Every expectation is computed from the exercises as the loader reads them (the
 `library` and `pathways` fixtures of the catalog's tests)."""
 
-# ruff: noqa: F811 - the tests' arguments are named after the fixtures imported below
-
 from __future__ import annotations
 
 import json
@@ -18,7 +16,6 @@ import pytest
 from browser_helpers import axe_violations, open_page, scheme
 from conftest import SETTINGS
 from pdf_helpers import normalized, pdf_pages, pdf_text
-from test_catalog_browser import instant_url, library, pathways  # noqa: F401 - fixtures
 
 from playbook.generate import planner_data
 
@@ -405,14 +402,10 @@ def test_runs_once_after_instant_navigation(browser, instant_url, library):
 
 
 def test_without_javascript_the_page_points_to_the_catalog(browser, site_url):
-    context = browser.new_context(base_url=site_url, java_script_enabled=False)
-    try:
-        page = context.new_page()
+    with open_page(browser, site_url, java_script_enabled=False) as page:
         page.goto(PLAN)
         assert page.locator(".pb-planner-noscript").is_visible()
         assert page.locator(".pb-planner-form").is_hidden()
-    finally:
-        context.close()
 
 
 def test_planner_data_gives_each_formats_head_count(library, pathways):

@@ -94,7 +94,7 @@ def test_checklist_ticks_scales_and_bands(page):
 
 
 def test_checklist_keeps_session_and_follow_up_items_apart(page):
-    session, later = re.findall(r'<ul class="pb-items" data-pb-when="([a-z-]+)"', page)
+    session, later = re.findall(r'<ul class="pb-items"[^>]* data-pb-when="([a-z-]+)"', page)
     assert (session, later) == ("session", "follow-up")
     after = page[page.index('data-pb-when="follow-up"') :]
     assert "check.again" in after and "check.waited" not in after
@@ -189,8 +189,9 @@ def test_catalog_theme_and_audience_pages():
         "audiences/seller.md",
         "audiences/manager.md",
     }
-    assert "(../exercises/sample.md)" in pages["exercises/index.md"]
-    assert "(../exercises/other.md)" in pages["themes/listening.md"]
+    # Cards are plain HTML with the pages' final addresses, relative to the catalog page.
+    assert '<a href="sample/">' in pages["exercises/index.md"]
+    assert '<a href="../../exercises/other/">' in pages["themes/listening.md"]
     assert "- [Listening](../themes/listening.md): 2 exercises" in pages["themes/index.md"]
     assert (
         'data-pb-format="pair" data-pb-minutes="20" data-pb-people="2 6"'
@@ -257,3 +258,12 @@ def test_generator_imports_nothing_from_mkdocs():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_cards_link_to_html_files_when_addresses_are_not_folders():
+    env = make_environment(SETTINGS)
+    env.globals["use_directory_urls"] = False
+    pages = {p.path: p.content for p in generate_pages([exercise(), other()], env)}
+    assert '<a href="sample.html">' in pages["exercises/index.md"]
+    assert '<a href="../exercises/other.html">' in pages["themes/listening.md"]
+    assert '<a href="../exercises/other.html">' in pages["audiences/seller.md"]

@@ -382,7 +382,7 @@ def test_generate_refuses_a_file_as_out(project):
     (project / "README.md").write_text("# mine\n", encoding="utf-8")
     result = run("generate", "README.md")
     assert result.exit_code == 2
-    assert_one_clear_line(result.output, "README.md is a file")
+    assert_one_clear_line(result.output, "'README.md' is a file")
     assert (project / "README.md").read_text(encoding="utf-8") == "# mine\n"
 
 

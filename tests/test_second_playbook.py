@@ -11,11 +11,11 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_mkdocs_build
 
 from playbook.cli import main
 from playbook.config import load_settings
@@ -106,13 +106,7 @@ def test_our_words_are_refused_there(monkeypatch, tmp_path):
 @pytest.fixture(scope="module")
 def research_site(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("research") / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=RESEARCH,
-        capture_output=True,
-        text=True,
-        env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
-    )
+    result = run_mkdocs_build(RESEARCH, site)
     assert result.returncode == 0, result.stderr
     return site
 
