@@ -242,6 +242,14 @@ def _poll(predicate, seconds: float) -> float | None:
     return None
 
 
+def _search_locations(index_text: str) -> dict[str, int]:
+    docs = json.loads(index_text or '{"docs": []}')["docs"]
+    counts: dict[str, int] = {}
+    for doc in docs:
+        counts[doc["location"]] = counts.get(doc["location"], 0) + 1
+    return counts
+
+
 def serve_edit(project: Path, count: int, log) -> dict:
     """``playbook serve`` as a contributor lives it: wait for the site, save a new title
     into one exercise, and time until the served page shows it; then check the catalog
@@ -269,10 +277,15 @@ def serve_edit(project: Path, count: int, log) -> dict:
         text = edit.read_text(encoding="utf-8")
         title = f"Renamed in serve {count}"
         edit.write_text(re.sub(r"^title: .*$", f"title: {title}", text, count=1, flags=re.M))
+        before = _search_locations(_get(f"{url}/search/search_index.json"))
+        old_title = re.search(r"^title: (.*)$", text, re.M).group(1)
         seconds = _poll(lambda: title in _get(page), 300)
         catalog = title in _get(f"{url}/exercises/")
         index = _get(f"{url}/search/search_index.json")
-        return {"seconds": seconds, "catalog": catalog, "search": title in index}
+        # Right only with the new title, without the old one, and no page lost or doubled.
+        search = title in index and old_title not in index
+        search = search and _search_locations(index) == before
+        return {"seconds": seconds, "catalog": catalog, "search": search}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

@@ -85,13 +85,15 @@ def config_option(function):
     )(function)
 
 
-def _settings(path: Path | None) -> Settings:
-    """The configuration, or its problems printed and exit 1."""
+def _settings(path: Path | None, output_format: str | None = None) -> Settings:
+    """The configuration, or its problems printed (as ``validate --format`` says, else
+    for GitHub under its Actions) and exit 1."""
     path = path or find_config(Path.cwd())
     try:
         return load_settings(path, root=Path.cwd())
     except ConfigError as error:
-        click.echo(report(error.problems), err=True)
+        output_format = output_format or ("github" if in_github_actions() else "text")
+        click.echo(report(error.problems, output_format), err=output_format != "json")
         sys.exit(1)
 
 
@@ -112,7 +114,7 @@ def validate(paths: tuple[Path, ...], config_path: Path | None, output_format: s
 
     Prints every problem in every file as path:line:col, and exits 1 if there is one.
     """
-    settings = _settings(config_path)
+    settings = _settings(config_path, output_format)
     wanted = list(paths) or [EXERCISES]
     if not paths and not EXERCISES.is_dir():
         raise click.UsageError(f"no {EXERCISES}/ folder here: name the files to check")
@@ -809,14 +811,8 @@ def write_pdfs(site_dir: Path) -> bool:
 )
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: Path, dev_addr: str) -> None:
-    """Serve the site with live reload (exercises/ and templates/ are watched).
-
-    An edit rebuilds only the pages it changes (MkDocs' dirty build, which the plugin
-    makes safe for the catalog and the search index)."""
-    command = [
-        *(sys.executable, "-m", "mkdocs", "serve", "--dirty"),
-        *("-f", str(config_file), "-a", dev_addr),
-    ]
+    """Serve the site with live reload (exercises/ and templates/ are watched)."""
+    command = [sys.executable, "-m", "mkdocs", "serve", "-f", str(config_file), "-a", dev_addr]
     # mkdocs.yml reads site_url from PLAYBOOK_SITE_URL: pointing it at the local address
     # serves the site at / instead of under the hosted site's path.
     env = {"PLAYBOOK_SITE_URL": f"http://{dev_addr}/", **_quiet_env()}

@@ -26,6 +26,8 @@ from .reference import reference_pages
 from .rules import band_needs_follow_up
 from .schema import Exercise, Pathway
 
+PACKAGE_TEMPLATES = (Path(__file__).parent / "templates").resolve()
+
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 EXERCISES_DIR = "exercises"
@@ -70,7 +72,7 @@ class RenderCache:
 
     pages: dict[str, tuple[Exercise, tuple, str]] = field(default_factory=dict)
     cards: dict[str, dict[str, tuple[Exercise, Markup]]] = field(default_factory=dict)
-    card_lists: dict[str, tuple[list[Exercise], Markup]] = field(default_factory=dict)
+    card_lists: dict[str, tuple[list[Exercise], Markup, list]] = field(default_factory=dict)
     key: object = None
     hits: int = 0
     misses: int = 0
@@ -180,6 +182,10 @@ class _Catalog:
                 if pathway.id not in self.on_pathways[step.exercise]:
                     self.on_pathways[step.exercise] += (pathway.id,)
         self.cards = cache.cards if cache is not None else {}
+        # The package's card is plain HTML; a site's own card (written before, in Markdown
+        # with `exercise_link`) is read as Markdown, as it was.
+        card = env.get_template("_card.md.j2").filename or ""
+        self.cards_in_markdown = not Path(card).resolve().is_relative_to(PACKAGE_TEMPLATES)
         self.card_lists = cache.card_lists if cache is not None else {}
 
     def render(self, path: str, template: str, **context) -> Page:
@@ -198,7 +204,10 @@ class _Catalog:
 
         text = self.env.get_template(template).render(
             exercise_link=exercise_link,
-            card_list=lambda exercises: self._card_list(path, here, exercise_href, exercises),
+            card_list=lambda exercises: self._card_list(
+                path, here, exercise_href, exercise_link, exercises
+            ),
+            cards_in_markdown=self.cards_in_markdown,
             theme_link=lambda t: f"{up}{THEMES_DIR}/{t}.md",
             audience_link=lambda a: f"{up}{AUDIENCES_DIR}/{a}.md",
             catalog_link=f"{up}{EXERCISES_DIR}/index.md",
@@ -208,12 +217,23 @@ class _Catalog:
         return Page(path, text, in_nav=path.endswith("/index.md"))
 
     def _card_list(
-        self, path: str, here: str, link: Callable[[Exercise], str], exercises: list[Exercise]
+        self,
+        path: str,
+        here: str,
+        href: Callable[[Exercise], str],
+        link: Callable[[Exercise], str],
+        exercises: list[Exercise],
     ) -> Markup:
         """The cards of ``exercises`` for a page in the folder ``here`` (their links are
         relative to it), each rendered once per folder and reused."""
         last = self.card_lists.get(path)
-        if last and len(last[0]) == len(exercises) and all(map(is_, last[0], exercises)):
+        pathways = [self.on_pathways[ex.id] for ex in exercises]
+        if (
+            last
+            and len(last[0]) == len(exercises)
+            and all(map(is_, last[0], exercises))
+            and last[2] == pathways
+        ):
             return last[1]
         cards = self.cards.setdefault(here, {})
         settings = self.env.globals["playbook"]
@@ -224,11 +244,15 @@ class _Catalog:
             if hit is None or hit[0] is not ex or hit[1] != on:
                 card = self.env.get_template("_card.md.j2")
                 text = card.render(
-                    ex=ex, exercise_href=link, people=settings.people(ex), pathways=on
+                    ex=ex,
+                    exercise_href=href,
+                    exercise_link=link,
+                    people=settings.people(ex),
+                    pathways=on,
                 )
                 hit = cards[ex.id] = (ex, on, Markup(text))
             texts.append(hit[2])
-        self.card_lists[path] = (list(exercises), Markup("".join(texts)))
+        self.card_lists[path] = (list(exercises), Markup("".join(texts)), pathways)
         return self.card_lists[path][1]
 
 

@@ -7,12 +7,6 @@
   keeps build time linear in the number of exercises.
 * ``on_page_markdown`` fills in the licence on hand-written pages.
 * Edit links of exercise pages point at their YAML source.
-* ``playbook serve`` runs ``mkdocs serve --dirty``: a generated page says it is modified
-  only when its text changed, so an edit rebuilds that exercise's page and the catalog
-  pages whose card changed (Material's search plugin keeps the index entries of the
-  pages not rebuilt in a dirty build). Anything that can change the hand-written pages too (a problem
-  shown or cleared, a template, the configuration, an exercise's title or idea) rebuilds
-  every page.
 
 Defining ``on_startup`` keeps one plugin instance across ``mkdocs serve`` rebuilds, so
 the caches live on the instance.
@@ -56,24 +50,6 @@ STYLES = ("playbook.css", "print.css", "catalog.css", "planner.css")
 SCRIPTS = ("playbook.js", "print.js", "catalog.js", "planner.js")
 
 
-class _GeneratedFile(File):
-    """A generated page that is modified only when its text changed since the last build
-    (MkDocs counts every in-memory page as modified)."""
-
-    changed = True
-
-    def is_modified(self) -> bool:
-        return self.changed
-
-
-class _DirtyBuildNotice(logging.Filter):
-    """Drops MkDocs' warning about dirty builds while serving: the plugin rebuilds every
-    page an edit can reach (see the module's docstring)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build is being performed")
-
-
 class PlaybookConfig(base.Config):
     config = c.File(exists=True, default="playbook.yml")
     exercises = c.Dir(exists=True, default="exercises")
@@ -102,20 +78,12 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._config_problems: list[str] = []
         # The generator's own seconds in the last build (the benchmark reads them).
         self.timings: dict[str, float] = {}
-        # For dirty rebuilds while serving: each generated page's text in the last build,
-        # what else the pages depend on, and the pages the last build rendered.
-        self._built: dict[str, str] = {}
-        self._signature: tuple | None = None
-        self._listed: tuple = ()
-        self._pages_built: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps this instance (and its caches) across rebuilds because this hook
         exists. While serving, problems are shown in the pages instead of stopping the
         server (a failed build makes every request of `mkdocs serve` wait)."""
         self._serving = command == "serve"
-        if self._serving and dirty:
-            logging.getLogger("mkdocs.commands.build").addFilter(_DirtyBuildNotice())
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path or ".").parent
@@ -259,9 +227,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         started = time.perf_counter()
-        everything = self._mark_hand_written_pages(files)
         folders: dict[Path, str] = {}  # a source's folder, relative to docs_dir
-        built, self._built = self._built, {}
         for page in self._pages:
             if (hand_written := files.get_file_from_path(page.path)) is not None:
                 log.warning(
@@ -272,11 +238,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 )
                 files.remove(hand_written)
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            file = _GeneratedFile.generated(
-                config, page.path, content=page.content, inclusion=inclusion
-            )
-            file.changed = everything or built.get(page.path) != page.content
-            self._built[page.path] = page.content
+            file = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if (source := self._sources.get(page.path)) is not None:
                 if (folder := folders.get(source.parent)) is None:
                     folder = Path(os.path.relpath(source.parent, config.docs_dir)).as_posix()
@@ -287,32 +249,9 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
             )
-        self._pages_built = set()
         self.timings["files"] = time.perf_counter() - started
         self.timings["total"] = sum(self.timings[k] for k in ("load", "render", "files"))
         return files
-
-    def _mark_hand_written_pages(self, files: Files) -> bool:
-        """Hand-written pages that must be built again in a dirty build: all of them when
-        the problems shown, the templates or the configuration changed (then True), the
-        ones listing exercises when an exercise's title, idea, themes or time changed."""
-        signature = (tuple(self.problems), self._environment and self._environment[0])
-        listed = tuple(
-            (ex.id, ex.title, ex.idea.name if ex.idea else "", ex.themes, ex.session)
-            for ex in self._exercises
-        )
-        everything = (signature, id(self.settings)) != self._signature
-        lists_changed = everything or listed != self._listed
-        self._signature, self._listed = (signature, id(self.settings)), listed
-        for file in files.documentation_pages():
-            if everything or (lists_changed and LIST_MARK_START in file.content_string):
-                file.is_modified = lambda: True
-        return everything
-
-    def on_page_context(self, context, *, page, config, nav):
-        """Counts the pages this build renders (a dirty build skips the unchanged)."""
-        self._pages_built.add(page.url)
-        return context
 
     def on_page_markdown(self, markdown: str, *, page, config, files) -> str:
         """Hand-written pages may ask for the licence (``<!-- playbook:licence -->``) and

@@ -13,6 +13,7 @@ from sample_data import Exercise, exercise, other
 
 from playbook.generate import RenderCache, generate_pages
 from playbook.render import line, make_environment
+from playbook.schema import Pathway
 
 
 def render(ex: Exercise, env=None) -> str:
@@ -267,3 +268,43 @@ def test_cards_link_to_html_files_when_addresses_are_not_folders():
     assert '<a href="sample.html">' in pages["exercises/index.md"]
     assert '<a href="../exercises/other.html">' in pages["themes/listening.md"]
     assert '<a href="../exercises/other.html">' in pages["audiences/seller.md"]
+
+
+def test_a_sites_own_card_in_markdown_still_works(tmp_path):
+    """A `_card.md.j2` written for the earlier Markdown cards keeps working."""
+    (tmp_path / "_card.md.j2").write_text(
+        '<div class="pb-card" data-pb-id="{{ ex.id }}" markdown>\n\n'
+        "**[{{ ex.title|line }}]({{ exercise_link(ex) }})**\n\n</div>\n"
+    )
+    pages = {
+        p.path: p.content
+        for p in generate_pages([exercise(), other()], make_environment(SETTINGS, tmp_path))
+    }
+    catalog = pages["exercises/index.md"]
+    assert '<div class="pb-cards" markdown>' in catalog
+    assert "](../exercises/sample.md)**" in catalog
+
+
+def test_a_pathway_edit_reaches_the_cards_of_a_cached_catalog():
+    cache = RenderCache()
+    env = make_environment(SETTINGS)
+    library = [exercise(), other()]
+    first = {p.path: p.content for p in generate_pages(library, env, cache=cache)}
+    assert 'data-pb-pathways=""' in first["exercises/index.md"]
+    pathway = Pathway.model_validate(
+        {
+            "id": "start-here",
+            "title": "Start here",
+            "summary": "The first two.",
+            "audiences": ["seller"],
+            "intro": "Start with the sample.",
+            "steps": [
+                {"exercise": "sample", "when": "Week 1", "why": "First."},
+                {"exercise": "sample", "when": "Week 2", "why": "Again."},
+            ],
+        }
+    )
+    again = {
+        p.path: p.content for p in generate_pages(library, env, cache=cache, pathways=[pathway])
+    }
+    assert 'data-pb-pathways="start-here"' in again["exercises/index.md"]
