@@ -122,14 +122,23 @@ def built_site(tmp_path_factory) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    prefix = ""  # the path the folder is served under, e.g. "/playbook"
+
     def log_message(self, format, *args):
         pass
 
+    def translate_path(self, path: str) -> str:
+        if self.prefix and path.startswith(self.prefix + "/"):
+            path = path[len(self.prefix) :]
+        return super().translate_path(path)
+
 
 @contextlib.contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """A folder served over HTTP on a free localhost port, for as long as the block runs."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve_folder(folder: Path, prefix: str = "") -> Iterator[str]:
+    """A folder served over HTTP on a free localhost port, for as long as the block runs;
+    under ``prefix`` too (``/playbook/x`` is ``x``), as the hosted site is."""
+    handler_class = type("_Handler", (_QuietHandler,), {"prefix": prefix.rstrip("/")})
+    handler = functools.partial(handler_class, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -4,10 +4,12 @@ best-practice violation on exercise pages, in light and dark mode."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from browser_helpers import axe_violations, fill_every_field, open_exercise, open_page, scheme
+from conftest import serve_folder
 
 pytest_plugins = ["sample_site"]  # the sample_url fixture
 
@@ -44,9 +46,8 @@ def test_playbook_exercise_page_has_no_violations(page, built_site, color_scheme
 
 def site_pages(site: Path) -> list[str]:
     """Every page of the built site, as an address (redirect pages for old addresses
-    included: a reader may land on one). Not 404.html: it links its styles by the
-    site's absolute path (site_url's /playbook/), which a server of the folder at / does
-    not have; it is made from the same template as every page tested here."""
+    included: a reader may land on one). 404.html is tested on its own: it links its
+    styles by the site's absolute path."""
     pages = []
     for path in sorted(site.rglob("*.html")):
         relative = path.relative_to(site).as_posix()
@@ -71,3 +72,16 @@ def test_every_built_page_has_no_violations(page, built_site, color_scheme):
         if violations:
             found[address] = violations
     assert found == {}, json.dumps(found, indent=1)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_not_found_page_has_no_violations(browser, built_site, color_scheme):
+    """404.html links its styles and scripts by the hosted site's path (site_url's, e.g.
+    /playbook/): served under that path, as on the host."""
+    page_html = (built_site / "404.html").read_text(encoding="utf-8")
+    prefix = re.search(r'href="(/[^"]*?)assets/stylesheets/', page_html).group(1)
+    with serve_folder(built_site, prefix=prefix) as url:
+        with open_page(browser, url, color_scheme=color_scheme) as page:
+            page.goto(f"{prefix}404.html")
+            assert page.locator(".md-content h1").inner_text().startswith("404")
+            assert axe_violations(page) == []

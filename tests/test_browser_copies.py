@@ -63,6 +63,8 @@ def sams_copy(page) -> None:
 def open_my_worksheets(page) -> None:
     page.goto(MY_WORKSHEETS)
     page.wait_for_selector("[data-pb-my-worksheets] [data-pb-tools]")
+    # The list is drawn once the site's exercise titles are read (planner.json).
+    page.wait_for_selector(".pb-my-list > table, .pb-my-list > p")
 
 
 def listed(page) -> list[list[str]]:
