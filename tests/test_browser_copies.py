@@ -267,6 +267,9 @@ def test_export_then_import_into_an_empty_browser_gives_the_same_copies(sample_p
             f"Imported “{path.name}”: added 3 copies, kept 0 that were already here, replaced 0."
         )
         assert copies_of(other) == before
+        other.wait_for_function(  # the list is drawn again after the import
+            "document.querySelectorAll('.pb-copies-table tbody tr').length === 3"
+        )
         assert len(listed(other)) == 3
 
 
