@@ -33,7 +33,13 @@ def search(page, query: str) -> list[str]:
     page.goto("/")
     box = page.locator("input.md-search__input")
     box.click()  # the header's search box (a desktop-wide window)
-    box.fill(query)
+    # Material's search worker reads the index first; a query typed before that is lost.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() && !/Initializing/.test(m.textContent) }",
+        timeout=60_000,
+    )
+    box.press_sequentially(query, delay=10)  # typed: Material searches on key presses
     page.wait_for_selector(".md-search-result__item")
     return page.locator(".md-search-result__item > a").evaluate_all(
         "links => links.map(a => new URL(a.href).pathname)"
