@@ -135,8 +135,7 @@ def _child_main(spec: dict) -> None:
     print(json.dumps(result))
 
 
-def run_child(spec: dict, timings_file: Path) -> dict:
-    timings_file.unlink(missing_ok=True)
+def run_child(spec: dict) -> dict:
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, "--child", json.dumps(spec)],
@@ -383,7 +382,6 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
     project = make_project(base, count)
     floor_docs = make_floor_docs(project, base)
     baseline_docs = make_baseline_docs(floor_docs, base, count, project)
-    timings_file = base / "timings.json"
     ours_site, floor_site = base / "site", base / "floor-site"
     config_file = str(project / "mkdocs.yml")
     plain_config = str(without_playbook_plugin(project))
@@ -403,7 +401,6 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
                     "config_file": config_file,
                     "overrides": {"site_dir": str(ours_site)},
                 },
-                timings_file,
             )
         )
         floor.append(
@@ -417,7 +414,6 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
                         "not_in_nav": FLOOR_NOT_IN_NAV,
                     },
                 },
-                timings_file,
             )
         )
         baseline.append(
@@ -431,7 +427,6 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
                         "not_in_nav": FLOOR_NOT_IN_NAV,
                     },
                 },
-                timings_file,
             )
         )
     log(f"  {count} exercises: rebuild after editing one exercise")
@@ -443,7 +438,6 @@ def measure(count: int, repeats: int, work: Path, log, deadline: float | None = 
             "edit": str(edit),
             "overrides": {"site_dir": str(base / "serve-site")},
         },
-        timings_file,
     )
 
     served = serve_edit(project, count, log)
