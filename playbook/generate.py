@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from .config import Settings
 from .reference import reference_pages
+from .render import Blocks
 from .rules import band_needs_follow_up
 from .schema import Exercise, Pathway
 
@@ -53,6 +54,9 @@ class Page:
     in_nav: bool = False
     # The key of the file it is made from, in the sources the plugin knows (edit links).
     source: str | None = None
+    # Finished HTML the content stands in for with tokens (``render.Blocks``): only
+    # when pages are made for the plugin; ``playbook generate`` writes them inline.
+    blocks: Blocks | None = None
 
     @property
     def source_key(self) -> str | None:
@@ -70,7 +74,7 @@ class RenderCache:
     see ``keep_for``.
     """
 
-    pages: dict[str, tuple[Exercise, tuple, str]] = field(default_factory=dict)
+    pages: dict[str, tuple[Exercise, tuple, str, Blocks | None]] = field(default_factory=dict)
     cards: dict[str, dict[str, tuple[Exercise, Markup]]] = field(default_factory=dict)
     card_lists: dict[str, tuple[list[Exercise], Markup, list]] = field(default_factory=dict)
     key: object = None
@@ -100,6 +104,17 @@ def page_url(path: str, use_directory_urls: bool = True) -> str:
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
+def relative_href(source: str, target: str, use_directory_urls: bool = True) -> str:
+    """The address of the page ``target`` (``themes/x.md``) as a link written in the page
+    ``source``: what MkDocs would make of a Markdown link, for links written as HTML."""
+    here = posixpath.dirname(page_url(source, use_directory_urls))
+    url = page_url(target, use_directory_urls)
+    relative = posixpath.relpath(url or ".", here or ".")
+    if relative == ".":
+        relative = "./"
+    return relative + "/" if url.endswith("/") and not relative.endswith("/") else relative
+
+
 def exercise_url(exercise_id: str, use_directory_urls: bool = True) -> str:
     """The address of an exercise's page, relative to the site's root."""
     if use_directory_urls:
@@ -114,13 +129,18 @@ def generate_pages(
     cache: RenderCache | None = None,
     use_directory_urls: bool = True,
     pathways: Iterable[Pathway] = (),
+    blocks: bool = False,
 ) -> list[Page]:
+    """Every generated page. With ``blocks`` (the plugin), the finished HTML of exercise
+    and catalog pages stands in their Markdown as tokens, and each page carries its
+    ``Blocks`` to put back after Markdown; without (``playbook generate``), the pages
+    are complete Markdown files."""
     settings: Settings = env.globals["playbook"]
     exercises = sorted(exercises, key=lambda ex: ex.title.lower())
     pathways = list(pathways)
     by_id = {ex.id: ex for ex in exercises}
-    pages = [_exercise_page(ex, by_id, env, cache) for ex in exercises]
-    pages += _catalog_pages(exercises, env, settings, cache, pathways)
+    pages = [_exercise_page(ex, by_id, env, cache, blocks) for ex in exercises]
+    pages += _catalog_pages(exercises, env, settings, cache, pathways, blocks)
     pages += _pathway_pages(pathways, by_id, env)
     if settings.config.difficulties:
         pages.append(_levels_page(env))
@@ -136,14 +156,18 @@ def generate_pages(
 
 
 def _exercise_page(
-    ex: Exercise, by_id: dict[str, Exercise], env: jinja2.Environment, cache: RenderCache | None
+    ex: Exercise,
+    by_id: dict[str, Exercise],
+    env: jinja2.Environment,
+    cache: RenderCache | None,
+    blocks: bool = False,
 ) -> Page:
     related = tuple((rid, by_id[rid].title) for rid in ex.related if rid in by_id)
     if cache is not None:
         hit = cache.pages.get(ex.id)
-        if hit is not None and hit[0] is ex and hit[1] == related:
+        if hit is not None and hit[0] is ex and hit[1] == related and (hit[3] is None) != blocks:
             cache.hits += 1
-            return Page(exercise_path(ex.id), hit[2], ex.id)
+            return Page(exercise_path(ex.id), hit[2], ex.id, blocks=hit[3])
         cache.misses += 1
     settings: Settings = env.globals["playbook"]
     # MkDocs renders theme templates without autoescaping, so the values the theme
@@ -154,28 +178,42 @@ def _exercise_page(
         "tags": [settings.theme_label(t) for t in ex.themes],
         "playbook_exercise": ex.id,
     }
+    stash = Blocks() if blocks else None
     content = env.get_template("exercise.md.j2").render(
         ex=ex,
+        blocks=stash,
         front_matter=_front_matter(front),
         related=[{"id": rid, "title": title} for rid, title in related],
         themes_dir=f"../{THEMES_DIR}",
         audiences_dir=f"../{AUDIENCES_DIR}",
         levels_link=f"../{LEVELS_PATH}",
+        href=lambda target: relative_href(
+            exercise_path(ex.id), target, env.globals.get("use_directory_urls", True)
+        ),
+        exercise_page=exercise_path,
+        themes_dir_path=THEMES_DIR,
+        audiences_dir_path=AUDIENCES_DIR,
+        levels_page=LEVELS_PATH,
         people=settings.people(ex),
         needs_follow_up=band_needs_follow_up(ex) if ex.checklist else [],
     )
     if cache is not None:
-        cache.pages[ex.id] = (ex, related, content)
-    return Page(exercise_path(ex.id), content, ex.id)
+        cache.pages[ex.id] = (ex, related, content, stash)
+    return Page(exercise_path(ex.id), content, ex.id, blocks=stash)
 
 
 class _Catalog:
     """Renders the catalog pages, each card once and reused on every page."""
 
     def __init__(
-        self, env: jinja2.Environment, cache: RenderCache | None, pathways: list[Pathway] = ()
+        self,
+        env: jinja2.Environment,
+        cache: RenderCache | None,
+        pathways: list[Pathway] = (),
+        blocks: bool = False,
     ) -> None:
         self.env = env
+        self.blocks = blocks
         self.on_pathways: dict[str, tuple[str, ...]] = defaultdict(tuple)
         for pathway in pathways:
             for step in pathway.steps:
@@ -202,7 +240,9 @@ class _Catalog:
             relative = posixpath.relpath(url, here or ".")
             return relative + "/" if url.endswith("/") else relative
 
+        stash = Blocks() if self.blocks else None
         text = self.env.get_template(template).render(
+            blocks=stash,
             exercise_link=exercise_link,
             card_list=lambda exercises: self._card_list(
                 path, here, exercise_href, exercise_link, exercises
@@ -214,7 +254,7 @@ class _Catalog:
             levels_link=f"{up}{LEVELS_PATH}",
             **context,
         )
-        return Page(path, text, in_nav=path.endswith("/index.md"))
+        return Page(path, text, in_nav=path.endswith("/index.md"), blocks=stash)
 
     def _card_list(
         self,
@@ -235,7 +275,10 @@ class _Catalog:
             and last[2] == pathways
         ):
             return last[1]
-        cards = self.cards.setdefault(here, {})
+        # A card differs between pages only by its link, which depends only on where
+        # the exercises' folder is from the page: one rendering serves every theme and
+        # audience page.
+        cards = self.cards.setdefault(posixpath.relpath(EXERCISES_DIR, here or "."), {})
         settings = self.env.globals["playbook"]
         texts = []
         for ex in exercises:
@@ -262,6 +305,7 @@ def _catalog_pages(
     settings: Settings,
     cache: RenderCache | None = None,
     pathways: list[Pathway] = (),
+    blocks: bool = False,
 ) -> list[Page]:
     by_theme: dict[str, list[Exercise]] = defaultdict(list)
     by_audience: dict[str, list[Exercise]] = defaultdict(list)
@@ -272,7 +316,7 @@ def _catalog_pages(
             by_audience[audience].append(ex)
     themes = sorted(by_theme)
     audiences = [a for a in settings.audiences if a in by_audience]
-    catalog = _Catalog(env, cache, pathways)
+    catalog = _Catalog(env, cache, pathways, blocks)
     pages = [
         catalog.render(
             f"{EXERCISES_DIR}/index.md",

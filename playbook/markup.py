@@ -96,10 +96,25 @@ def sanitize(html: str) -> str:
     )
 
 
+# A one-line text of words and plain punctuation, starting with a letter: Markdown makes
+# a paragraph of it and changes nothing else (no character here starts a list, a link,
+# emphasis, code, an entity or a tag; tests/test_markup.py checks the two agree).
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:'\"()?!\u2013\u2014\u2018\u2019\u201c\u201d/%+=-]*\Z")
+
+
 @lru_cache(maxsize=65536)
 def to_html(text: str, use_directory_urls: bool = True) -> Markup:
     """Markdown text → sanitized HTML (cached by text: unchanged fields are converted
-    once per process, which is what keeps serve rebuilds cheap)."""
+    once per process, which is what keeps serve rebuilds cheap). A plain one-line text
+    is a paragraph as it stands, without running Markdown and the sanitizer."""
+    line = text[:-1] if text.endswith("\n") else text  # YAML's folded text ends so
+    if _PLAIN.match(line) and not line.endswith(" "):
+        return Markup(f"<p>{line}</p>")
+    return markdown_to_html(text, use_directory_urls)
+
+
+def markdown_to_html(text: str, use_directory_urls: bool = True) -> Markup:
+    """Markdown text → sanitized HTML, always through Markdown and the sanitizer."""
     md = _converters(use_directory_urls)
     try:
         return Markup(sanitize(md.convert(text)))

@@ -6,6 +6,10 @@
   pages stay out of the navigation (the sidebar lists catalog pages only), which
   keeps build time linear in the number of exercises.
 * ``on_page_markdown`` fills in the licence on hand-written pages.
+* ``on_page_content`` puts the finished HTML of generated pages back in place of the
+  tokens Markdown saw (``render.Blocks``); ``on_post_page`` does the same for the blocks
+  kept out of search (worksheet, checklist, run-sheet, catalog cards), so neither
+  Markdown nor the search indexer parses them.
 * Edit links of exercise pages point at their YAML source.
 
 Defining ``on_startup`` keeps one plugin instance across ``mkdocs serve`` rebuilds, so
@@ -27,14 +31,16 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import ConfigError, Settings, load_settings
 from .generate import RenderCache, generate_pages
 from .loader import Cache, Library, load_library, load_pathways
 from .problems import report
-from .render import describe_template_error, make_environment
+from .render import Blocks, describe_template_error, make_environment
+from .reuse import TEMPLATE as REUSED_TEMPLATE
+from .reuse import CompiledTemplates, PageReuse, site_stamp
 from .schema import Exercise
 
 log = logging.getLogger("mkdocs.plugins.playbook")
@@ -55,6 +61,8 @@ class PlaybookConfig(base.Config):
     exercises = c.Dir(exists=True, default="exercises")
     pathways = c.Type(str, default="pathways")  # optional: a folder that may not exist
     templates = c.Optional(c.Dir(exists=True))
+    # While serving, pages an edit did not touch are not built again (see reuse.py).
+    reuse_pages = c.Type(bool, default=True)
 
 
 class PlaybookPlugin(BasePlugin[PlaybookConfig]):
@@ -62,6 +70,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
 
     def __init__(self) -> None:
         self._pages = []
+        self._blocks: dict[str, Blocks] = {}  # a generated page's path → its HTML blocks
         self._sources: dict[str, Path] = {}
         self.settings: Settings | None = None
         self._settings_stamp: tuple | None = None
@@ -69,6 +78,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._render_cache = RenderCache()
         self._environment: tuple[tuple, jinja2.Environment] | None = None
         self._serving = False
+        self._reuse: PageReuse | None = None
         # While serving: what each file held when it last had no problems, and the
         # problems of the current build (shown at the top of every page).
         self._last_good: dict[Path, object] = {}
@@ -84,6 +94,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         exists. While serving, problems are shown in the pages instead of stopping the
         server (a failed build makes every request of `mkdocs serve` wait)."""
         self._serving = command == "serve"
+        self._reuse = PageReuse() if self._serving else None
+        self._compiled = CompiledTemplates()
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path or ".").parent
@@ -127,11 +139,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     for p in pathways.pathways
                     if all(s.exercise in {e.id for e in exercises} for s in p.steps)
                 ],
+                blocks=True,
             )
         except jinja2.TemplateError as error:
             if not self._serving or not self._pages:
                 raise PluginError(describe_template_error(error, root)) from None
             self.problems.append(describe_template_error(error, root))  # last pages kept
+            if self._reuse is not None:
+                self._start_reuse(config, root)
             return
         sources = {ex.id: path for path, ex in self._last_good.items()}
         sources.update(library.sources())
@@ -139,6 +154,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._sources = {
             page.path: sources[page.source_key] for page in self._pages if page.source_key
         }
+        if self._reuse is not None:
+            self._start_reuse(config, root)
         done = time.perf_counter()
         self.timings = {"load": loaded - started, "render": done - loaded}
         log.debug("playbook: %d exercises in %.3f s", len(library.exercises), done - started)
@@ -156,11 +173,49 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         ids: set[str] = set()
         return [e for e in exercises if not (e.id in ids or ids.add(e.id))]
 
+    def _start_reuse(self, config: MkDocsConfig, root: Path) -> None:
+        if not self.config.reuse_pages:
+            self._reuse.start(None)
+            self._reuse.kept.clear()
+            return
+        stamp = site_stamp(
+            config.config_file_path,
+            config.docs_dir,
+            config.theme.custom_dir,
+            [Path(self.config.exercises).resolve(), self._pathways_dir(config).resolve()],
+            self._environment[0] if self._environment else None,
+            self._settings_stamp,
+            tuple(self.problems),
+        )
+        self._reuse.start(stamp)
+
+    def on_page_content(self, html: str, *, page, config, files) -> str:
+        if self._reuse is not None and page.file.src_uri in self._reuse.reused:
+            self._reuse.put_back(page.file.src_uri, page)
+            return ""  # its output is put back whole in on_post_page
+        blocks = self._blocks.get(page.file.src_uri)
+        if blocks is None:
+            return html
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= blocks.ids()
+        return blocks.restore(html)
+
     def on_post_page(self, output: str, *, page, config) -> str:
-        """While serving with problems: a banner listing them at the top of every page;
-        it goes with the next good build, as every page is then built again."""
-        if not self.problems:
-            return output
+        """The blocks kept out of search; and while serving with problems, a banner
+        listing them at the top of every page (it goes with the next good build, as every
+        page is then built again)."""
+        src_uri = page.file.src_uri
+        if self._reuse is not None and src_uri in self._reuse.reused:
+            return self._reuse.kept[src_uri].output
+        if (blocks := self._blocks.get(src_uri)) is not None:
+            output = blocks.restore_late(output)
+        if self.problems:
+            output = self._with_banner(output)
+        if self._reuse is not None and self.config.reuse_pages:
+            self._reuse.keep(src_uri, output, page)
+        return output
+
+    def _with_banner(self, output: str) -> str:
         items = "".join(f"<li><pre>{html.escape(p)}</pre></li>" for p in self.problems)
         banner = (
             '<div class="pb-build-problems" role="alert" style="position:relative;z-index:10;'
@@ -225,9 +280,26 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._render_cache.keep_for((stamp, env.globals["site_url"], config.use_directory_urls))
         return env
 
+    @event_priority(-100)  # after the search plugin has written the index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._reuse is not None and self.config.reuse_pages:
+            self._reuse.merge_search_index(config.site_dir)
+
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files):
+        """While serving, a reused page is rendered with an empty template (its output is
+        put back whole)."""
+        if self._reuse is not None and self.config.reuse_pages:
+            env.bytecode_cache = self._compiled
+            if self._reuse.reused:
+                env.loader = jinja2.ChoiceLoader(
+                    [jinja2.DictLoader({REUSED_TEMPLATE: ""}), env.loader]
+                )
+        return env
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         started = time.perf_counter()
         folders: dict[Path, str] = {}  # a source's folder, relative to docs_dir
+        self._blocks = {page.path: page.blocks for page in self._pages if page.blocks}
         for page in self._pages:
             if (hand_written := files.get_file_from_path(page.path)) is not None:
                 log.warning(
@@ -245,6 +317,14 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                     folders[source.parent] = folder
                 file.edit_uri = f"{folder}/{source.name}"
             files.append(file)
+            if self._reuse is not None and self.config.reuse_pages and page.path.endswith(".md"):
+                blocks = tuple(page.blocks.html) if page.blocks else ()
+                self._reuse.offer(page.path, (page.content, blocks, file.edit_uri))
+        if self._reuse is not None:
+            # Page addresses as search entries have them (the home page's is "", not "./").
+            self._reuse.order = [
+                ("" if f.url == "./" else f.url, f.src_uri) for f in files.documentation_pages()
+            ]
         for name in (*STYLES, *SCRIPTS):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
@@ -257,6 +337,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         """Hand-written pages may ask for the licence (``<!-- playbook:licence -->``) and
         for lists of exercises (``<!-- playbook:exercises idea="…" -->`` or ``theme="…"``),
         which stay right as exercises come and go."""
+        if self._reuse is not None and page.file.src_uri in self._reuse.reused:
+            return ""  # nothing to convert: on_page_content puts its last output back
         if LICENCE_MARK in markdown and self.settings is not None:
             licence = self.settings.config.licence
             text = f"[{licence.name}]({licence.url})" if licence.url else licence.name

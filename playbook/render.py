@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+import secrets
 import traceback
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -29,11 +31,104 @@ def line(text: str) -> Markup:
     return Markup(_MD_SPECIAL.sub(r"\\\1", escaped))
 
 
-@jinja2.pass_environment
-def prose(env: jinja2.Environment, text: str) -> Markup:
+# Blocks of finished HTML in a page kept out of the page's Markdown engine. Markdown
+# only ever sees a one-word paragraph in their place (see ``Blocks``).
+_TOKEN_NONCE = secrets.token_hex(4)
+TOKEN = re.compile(rf"<p>((?:pbk{_TOKEN_NONCE}x\d+\s*)+)</p>")
+_TOKEN_NUMBER = re.compile(rf"(?<!<!--)pbk{_TOKEN_NONCE}x(\d+)")
+LATE = re.compile(rf"<!--pbk{_TOKEN_NONCE}x(\d+)-->")
+
+
+@dataclass
+class Blocks:
+    """The finished HTML blocks of one page, each standing in the page's Markdown as a
+    one-word paragraph (a token) until ``restore`` puts it back into the converted page.
+
+    Without them, Markdown would read every block again with its HTML parser (worksheets,
+    checklists, sanitized prose: most of an exercise page) only to pass it through
+    unchanged. ``late`` blocks are the ones kept out of search (worksheet, checklist,
+    run-sheet, cards): ``restore`` leaves them as comments, and ``restore_late`` puts them
+    in the finished page, so the search indexer never reads them either.
+    The page is the same HTML either way; ``playbook generate`` writes the blocks inline.
+    """
+
+    html: list[str] = field(default_factory=list)
+    late: list[bool] = field(default_factory=list)
+
+    def add(self, html: str, late: bool = False) -> Markup:
+        html = str(html)
+        if _TOKEN_NONCE in html:  # a block inside a block: put the inner one back now
+            html = self._inline(html)
+        self.html.append(html)
+        self.late.append(late)
+        return Markup(f"pbk{_TOKEN_NONCE}x{len(self.html) - 1}")
+
+    def restore(self, content: str) -> str:
+        """Converted page → the page with its blocks (late ones as comments)."""
+
+        def put(match: re.Match) -> str:
+            parts = []
+            for number in _TOKEN_NUMBER.findall(match.group(1)):
+                n = int(number)
+                parts.append(f"<!--pbk{_TOKEN_NONCE}x{n}-->" if self.late[n] else self.html[n])
+            return "\n".join(parts)
+
+        content = TOKEN.sub(put, content)
+        # A token Markdown did not leave as a paragraph of its own (a site's template
+        # that puts ``|prose`` inside its own raw HTML, say) is put back where it is.
+        return self._inline(content) if _TOKEN_NONCE in content else content
+
+    def _inline(self, text: str) -> str:
+        return _TOKEN_NUMBER.sub(lambda m: self.html[int(m.group(1))], text)
+
+    def restore_late(self, output: str) -> str:
+        return LATE.sub(lambda m: self.html[int(m.group(1))], output)
+
+    def ids(self) -> set[str]:
+        """The ids the blocks give elements (links to them are checked like any other)."""
+        return {i for html in self.html for i in _ID.findall(html)}
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+
+
+def _blocks(context) -> Blocks | None:
+    blocks = context.get("blocks")
+    return blocks if isinstance(blocks, Blocks) else None
+
+
+@jinja2.pass_context
+def block(context, html: str, late: bool = False) -> Markup:
+    """``{% filter block %}<div>…</div>{% endfilter %}``: finished HTML, written as is by
+    ``playbook generate`` and kept out of Markdown by the plugin (``Blocks``)."""
+    blocks = _blocks(context)
+    return blocks.add(html, late) if blocks is not None else Markup(html)
+
+
+@jinja2.pass_context
+def opening(context, tag: str) -> Markup:
+    """The opening tag of a wrapper around Markdown (``<div class="…">``): with the
+    ``markdown`` attribute for Markdown's md_in_html, or kept out of Markdown (the
+    plugin), so the Markdown inside is read as part of the page."""
+    blocks = _blocks(context)
+    if blocks is not None:
+        return blocks.add(tag)
+    return Markup(re.sub(r">$", " markdown>", str(tag).rstrip(), count=1))
+
+
+@jinja2.pass_context
+def closing(context, tag: str) -> Markup:
+    blocks = _blocks(context)
+    return blocks.add(tag) if blocks is not None else Markup(tag)
+
+
+@jinja2.pass_context
+def prose(context, text: str) -> Markup:
     """Markdown text → a block of sanitized HTML (see ``markup``), which the page's
     Markdown engine leaves as it is."""
-    return to_html(text, env.globals.get("use_directory_urls", True))
+    html = to_html(text, context.environment.globals.get("use_directory_urls", True))
+    blocks = _blocks(context)
+    return blocks.add(html) if blocks is not None else html
 
 
 @jinja2.pass_environment
@@ -62,11 +157,17 @@ def make_environment(settings: Settings, site_templates: Path | None = None) -> 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Changed templates make a new environment (the plugin's `_templates_stamp`), so
+        # Jinja2 need not look at a template's file each time it is included.
+        auto_reload=False,
     )
     env.filters.update(
         line=line,
         prose=prose,
         prose_inline=prose_inline,
+        block=block,
+        opening=opening,
+        closing=closing,
         theme_label=settings.theme_label,
         plural=plural,
         clock=clock,

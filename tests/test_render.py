@@ -34,24 +34,29 @@ def test_front_matter_carries_title_description_and_tags(page):
 
 
 def test_overview_card(page):
+    """The facts are finished HTML, their links final addresses (MkDocs does not read
+    them as Markdown)."""
     assert (
-        '**Time:** <span class="pb-time"><span class="pb-time-part">Prep 5 min</span> · '
-        '<span class="pb-time-part">Session 20 min</span> · '
+        '<strong>Time:</strong> <span class="pb-time"><span class="pb-time-part">Prep 5 min'
+        '</span> · <span class="pb-time-part">Session 20 min</span> · '
         '<span class="pb-time-part">Follow-up within 7 days</span></span>'
     ) in page
-    assert "**People:** 2–6 (pair). Make one trio: the third person keeps time." in page
+    assert "<strong>People:</strong> 2–6 (pair). Make one trio: the third person keeps time." in page
     assert (
-        "**Difficulty:** [Introductory](../levels.md#introductory): "
+        '<strong>Difficulty:</strong> <a href="../../levels/#introductory">Introductory</a>: '
         "No practice assumed; a first go at the idea."
     ) in page
-    assert "[Sellers](../audiences/seller.md), [Managers](../audiences/manager.md)" in page
-    assert "[Customer meetings](../themes/customer-meetings.md)" in page
+    assert (
+        '<a href="../../audiences/seller/">Sellers</a>, '
+        '<a href="../../audiences/manager/">Managers</a>'
+    ) in page
+    assert '<a href="../../themes/customer-meetings/">Customer meetings</a>' in page
 
 
 def test_steps_are_numbered_with_minutes_and_prompts(page):
     assert "### 1. Listen (10 min) { #step-1 }" in page
     assert "### 2. Swap (10 min) { #step-2 }" in page
-    assert "- What did you hear?" in page
+    assert "<li>What did you hear?</li>" in page
 
 
 def test_short_answer(page):
@@ -118,8 +123,8 @@ def test_before_during_and_after_are_sections_of_their_own(page):
 
 
 def test_who_it_fits_and_when_to_use_it(page):
-    assert "**Use it when**\n\n- Before a customer meeting" in page
-    assert "**Not when**\n\n- In a crisis" in page
+    assert "<p><strong>Use it when</strong></p>\n<ul>\n<li>Before a customer meeting" in page
+    assert "<p><strong>Not when</strong></p>\n<ul>\n<li>In a crisis" in page
 
 
 def test_every_worksheet_has_a_header_for_whose_it_is(page):
@@ -137,10 +142,10 @@ def test_the_run_sheet_has_a_timed_agenda_and_what_to_have_ready(page):
 
 
 def test_debrief_variations_notes_and_related(page):
-    assert "1. What surprised you?" in page
+    assert "## Debrief { #debrief }\n\n<ol>\n<li>What surprised you?</li>" in page
     assert "### Remote\n\n<p>Cameras on.</p>" in page
     assert '<div class="pb-facilitator pb-notes">\n<p>Watch the <em>pause</em>.' in page
-    assert "- [The other one](other.md)" in page
+    assert '<li><a href="../other/">The other one</a></li>' in page
 
 
 def test_plain_text_is_shown_as_written_not_as_markup():
