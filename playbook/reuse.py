@@ -144,7 +144,9 @@ def site_stamp(
         if not folder or not os.path.isdir(folder):
             continue
         for base, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(base, d)) not in skipped)
+            dirs[:] = sorted(
+                d for d in dirs if os.path.realpath(os.path.join(base, d)) not in skipped
+            )
             for name in sorted(names):
                 path = os.path.join(base, name)
                 try:

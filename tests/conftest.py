@@ -181,7 +181,15 @@ def page(browser, site_url):
 _BROWSER_FIXTURES = {"browser", "page", "sample_page"}
 _BUILD_FIXTURES = {"built_site", "site_url", "sample_url", "pdf_site", "research_site", "served"}
 # Modules whose tests build sites themselves (through copy_project and MkDocs).
-_BUILD_MODULES = {"test_build", "test_contributor", "test_bench", "test_serve", "test_injection"}
+_BUILD_MODULES = {
+    "test_build",
+    "test_contributor",
+    "test_bench",
+    "test_serve",
+    "test_injection",
+    "test_reuse",
+    "test_same_pages",
+}
 
 
 def pytest_collection_modifyitems(config, items):

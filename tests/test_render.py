@@ -41,7 +41,9 @@ def test_overview_card(page):
         '</span> · <span class="pb-time-part">Session 20 min</span> · '
         '<span class="pb-time-part">Follow-up within 7 days</span></span>'
     ) in page
-    assert "<strong>People:</strong> 2–6 (pair). Make one trio: the third person keeps time." in page
+    assert (
+        "<strong>People:</strong> 2–6 (pair). Make one trio: the third person keeps time." in page
+    )
     assert (
         '<strong>Difficulty:</strong> <a href="../../levels/#introductory">Introductory</a>: '
         "No practice assumed; a first go at the idea."

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, copy_project
+from conftest import copy_project
 
 _PLUGIN = re.compile(r"^  - playbook:\n(?:      .*\n)*", re.M)
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
