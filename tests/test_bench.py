@@ -33,6 +33,8 @@ ROWS = [
     "built site, MB",
     "one exercise page, gzipped HTML, KB",
     "one exercise page, first visit total, KB",
+    "search index, gzipped, KB",
+    "of which titles, summaries, purposes and steps alone, KB",
     "requests to other hosts",
 ]
 
@@ -64,7 +66,7 @@ def test_bench_prints_the_table_and_a_verdict_per_target(tmp_path):
 
     verdicts = [line for line in lines if line.startswith("| ") and line.count("|") == 4]
     verdicts = [line for line in verdicts if "| result |" not in line]
-    assert len(verdicts) == 9
+    assert len(verdicts) == 10
     for line in verdicts:
         assert line.split("|")[2].strip() in {"PASS", "MISS", "N/A"}, line
 
