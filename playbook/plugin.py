@@ -178,10 +178,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             self._reuse.start(None)
             self._reuse.kept.clear()
             return
+        overrides = config.theme.custom_dir  # relative to mkdocs.yml, or absolute
         stamp = site_stamp(
             config.config_file_path,
             config.docs_dir,
-            config.theme.custom_dir,
+            str(root / overrides) if overrides else None,
             [Path(self.config.exercises).resolve(), self._pathways_dir(config).resolve()],
             self._environment[0] if self._environment else None,
             self._settings_stamp,
@@ -284,6 +285,11 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._reuse is not None and self.config.reuse_pages:
             self._reuse.merge_search_index(config.site_dir)
+            log.info(
+                "playbook: %d of %d generated pages reused, the others built",
+                len(self._reuse.reused),
+                len(self._reuse.offered),
+            )
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files):
         """While serving, a reused page is rendered with an empty template (its output is

@@ -153,6 +153,7 @@ def site_stamp(
                     info = os.stat(path)
                 except OSError:
                     continue
-                digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+                name = os.path.relpath(path, folder)  # the same however the folder is named
+                digest.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     digest.update(repr(extra).encode())
     return digest.hexdigest()

@@ -49,11 +49,12 @@ def _wait_for(predicate, seconds: float) -> float:
 def served(tmp_path):
     project = copy_project(tmp_path / "p", exercises={"sample.yaml": SAMPLE})
     port = _free_port()
+    output = (tmp_path / "serve.log").open("w", encoding="utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "playbook.cli", "serve", "-a", f"127.0.0.1:{port}"],
         cwd=project,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
@@ -64,6 +65,7 @@ def served(tmp_path):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
+        output.close()
 
 
 def test_a_broken_exercise_shows_its_problems_and_the_fix_clears_them(served):
@@ -112,3 +114,14 @@ def test_an_edit_shows_on_its_page_in_the_catalog_and_in_search(served):
         return Counter(d["location"] for d in docs)
 
     assert per_location(index["docs"]) == per_location(index_before["docs"])
+
+    # The rebuild reused the pages the edit did not touch (the reference pages, say):
+    # the log line of the plugin says how many, for the first rebuild of the session too.
+    log = (project.parent / "serve.log").read_text(encoding="utf-8")
+    counts = [
+        (int(m.group(1)), int(m.group(2)))
+        for m in re.finditer(r"playbook: (\d+) of (\d+) generated pages reused", log)
+    ]
+    assert len(counts) >= 2, log[-2000:]
+    assert counts[0][0] == 0  # the first build has nothing to reuse
+    assert 0 < counts[1][0] < counts[1][1]
