@@ -77,6 +77,9 @@ class RenderCache:
     pages: dict[str, tuple[Exercise, tuple, str, Blocks | None]] = field(default_factory=dict)
     cards: dict[str, dict[str, tuple[Exercise, Markup]]] = field(default_factory=dict)
     card_lists: dict[str, tuple[list[Exercise], Markup, list]] = field(default_factory=dict)
+    # Files made from every exercise (manifest, planner data): name → (exercises,
+    # pathways, use_directory_urls, text), reused while all of them are the same.
+    whole: dict[str, tuple[list[Exercise], list[Pathway], bool, str]] = field(default_factory=dict)
     key: object = None
     hits: int = 0
     misses: int = 0
@@ -88,7 +91,26 @@ class RenderCache:
             self.pages.clear()
             self.cards.clear()
             self.card_lists.clear()
+            self.whole.clear()
             self.key = key
+
+    def made_from_all(
+        self, name: str, exercises: list[Exercise], pathways: list[Pathway], urls: bool, make
+    ) -> str:
+        """``make()`` again only when an exercise (by identity: the loader hands back the
+        same object for an unchanged file), a pathway or the address style changed."""
+        last = self.whole.get(name)
+        if (
+            last is not None
+            and last[2] == urls
+            and len(last[0]) == len(exercises)
+            and all(map(is_, last[0], exercises))
+            and last[1] == pathways
+        ):
+            return last[3]
+        text = make()
+        self.whole[name] = (list(exercises), list(pathways), urls, text)
+        return text
 
 
 def exercise_path(exercise_id: str) -> str:
@@ -146,13 +168,38 @@ def generate_pages(
         pages.append(_levels_page(env))
     pages += [Page(path, text) for path, text in reference_pages(settings)]
     pages += _redirect_pages(exercises, use_directory_urls)
-    pages.append(Page(MANIFEST_PATH, manifest(exercises, pathways, use_directory_urls)))
+    made = cache.made_from_all if cache is not None else _make_now
     pages.append(
-        Page(PLANNER_DATA_PATH, planner_data(exercises, pathways, settings, use_directory_urls))
+        Page(
+            MANIFEST_PATH,
+            made(
+                MANIFEST_PATH,
+                exercises,
+                pathways,
+                use_directory_urls,
+                lambda: manifest(exercises, pathways, use_directory_urls),
+            ),
+        )
+    )
+    pages.append(
+        Page(
+            PLANNER_DATA_PATH,
+            made(
+                PLANNER_DATA_PATH,
+                exercises,
+                pathways,
+                use_directory_urls,
+                lambda: planner_data(exercises, pathways, settings, use_directory_urls),
+            ),
+        )
     )
     pages.append(_planner_page(env, use_directory_urls))
     pages.append(_my_worksheets_page(env))
     return pages
+
+
+def _make_now(name, exercises, pathways, urls, make) -> str:
+    return make()
 
 
 def _exercise_page(
@@ -623,7 +670,7 @@ def manifest(exercises: list[Exercise], pathways: list[Pathway], use_directory_u
         for p in pathways
     ]
     data = {"version": 1, "exercises": entries, "packs": packs}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _front_matter(data: dict) -> Markup:

@@ -208,6 +208,8 @@ class LoadedFile:
     raw_id: str | None = None
     # The configuration it was checked with (a cached file is checked again under another).
     settings: Any = None
+    # Its links to other exercises (rules.exercise_links), found once per file read.
+    links: list | None = None
 
 
 @dataclass
@@ -808,7 +810,9 @@ def check_library(files: list[LoadedFile]) -> list[Problem]:
     first_seen: dict[str, LoadedFile] = {}
     aliases: dict[str, LoadedFile] = {}
     for loaded in valid:
-        found = list(rules.file_rules(loaded.exercise, loaded.path, known_ids))
+        if loaded.links is None:
+            loaded.links = rules.exercise_links(loaded.exercise)
+        found = list(rules.file_rules(loaded.exercise, loaded.path, known_ids, loaded.links))
         found += _claimed_once(loaded, first_seen, aliases, known_ids)
         problems += [_located(loaded, *f) for f in found]
     return problems

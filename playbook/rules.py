@@ -374,8 +374,24 @@ def _answer_problem(field: Any, answer: Any) -> tuple[str, str] | None:
 _LINK_TARGET = re.compile(r"\]\(\s*<?([a-z0-9-]+)\.md(?:#[^)\s>]*)?>?\s*(?:\"[^\"]*\")?\)")
 
 
-def file_rules(ex: Exercise, path: Path, known_ids: set[str]) -> Iterator[Found]:
-    """Rules of one file among the others: its name, related ids, links to exercises."""
+def exercise_links(ex: Exercise) -> list[tuple[tuple, str, int]]:
+    """Every link to an exercise page in an exercise's texts: (location, id, offset)."""
+    return [
+        (loc, m.group(1), m.start())
+        for loc, text in prose_texts(ex)
+        if ".md" in text
+        for m in _LINK_TARGET.finditer(text)
+    ]
+
+
+def file_rules(
+    ex: Exercise,
+    path: Path,
+    known_ids: set[str],
+    links: list[tuple[tuple, str, int]] | None = None,
+) -> Iterator[Found]:
+    """Rules of one file among the others: its name, related ids, links to exercises
+    (``links``: ``exercise_links(ex)``, which a caller may keep for an unchanged file)."""
     stem = path.name.rsplit(".", 1)[0]
     if stem != ex.id:
         yield (
@@ -393,18 +409,15 @@ def file_rules(ex: Exercise, path: Path, known_ids: set[str]) -> Iterator[Found]
                 messages.did_you_mean(other, sorted(known_ids))
                 or "use the id of an existing file in exercises/ (its name without .yaml)",
             )
-    for loc, text in prose_texts(ex):
-        if ".md" not in text:
-            continue
-        for m in _LINK_TARGET.finditer(text):
-            if m.group(1) not in known_ids:
-                yield (
-                    loc,
-                    f"this links to the exercise '{m.group(1)}', which does not exist",
-                    messages.did_you_mean(m.group(1), sorted(known_ids))
-                    or "link to an existing exercise's id: its file name without .yaml",
-                    m.start(),
-                )
+    for loc, target, offset in exercise_links(ex) if links is None else links:
+        if target not in known_ids:
+            yield (
+                loc,
+                f"this links to the exercise '{target}', which does not exist",
+                messages.did_you_mean(target, sorted(known_ids))
+                or "link to an existing exercise's id: its file name without .yaml",
+                offset,
+            )
 
 
 def prose_texts(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
