@@ -80,6 +80,7 @@ class RenderCache:
     # Files made from every exercise (manifest, planner data): name → (exercises,
     # pathways, use_directory_urls, text), reused while all of them are the same.
     whole: dict[str, tuple[list[Exercise], list[Pathway], bool, str]] = field(default_factory=dict)
+    json_parts: dict[tuple, tuple[Exercise, str]] = field(default_factory=dict)
     key: object = None
     hits: int = 0
     misses: int = 0
@@ -92,6 +93,7 @@ class RenderCache:
             self.cards.clear()
             self.card_lists.clear()
             self.whole.clear()
+            self.json_parts.clear()
             self.key = key
 
     def made_from_all(
@@ -169,6 +171,7 @@ def generate_pages(
     pages += [Page(path, text) for path, text in reference_pages(settings)]
     pages += _redirect_pages(exercises, use_directory_urls)
     made = cache.made_from_all if cache is not None else _make_now
+    memo = cache.json_parts if cache is not None else None
     pages.append(
         Page(
             MANIFEST_PATH,
@@ -177,7 +180,7 @@ def generate_pages(
                 exercises,
                 pathways,
                 use_directory_urls,
-                lambda: manifest(exercises, pathways, use_directory_urls),
+                lambda: manifest(exercises, pathways, use_directory_urls, memo),
             ),
         )
     )
@@ -189,7 +192,7 @@ def generate_pages(
                 exercises,
                 pathways,
                 use_directory_urls,
-                lambda: planner_data(exercises, pathways, settings, use_directory_urls),
+                lambda: planner_data(exercises, pathways, settings, use_directory_urls, memo),
             ),
         )
     )
@@ -496,33 +499,36 @@ def _pathway_pages(
 
 
 def planner_data(
-    exercises: list[Exercise], pathways: list[Pathway], settings: Settings, use_directory_urls: bool
+    exercises: list[Exercise],
+    pathways: list[Pathway],
+    settings: Settings,
+    use_directory_urls: bool,
+    memo: dict | None = None,
 ) -> str:
     """The planner's data as compact JSON: per exercise only what a plan needs (id, title,
     address relative to the site's root, formats, audiences, themes, difficulty, people,
     session minutes low/high (null when it varies), prep and follow-up), the playbook's
     words, and the pathways' exercises in order."""
-    items = []
-    for ex in exercises:
+
+    def item(ex: Exercise) -> dict:
         low, high = settings.people(ex)
-        items.append(
-            {
-                "id": ex.id,
-                "title": ex.title,
-                "url": exercise_url(ex.id, use_directory_urls),
-                "formats": list(ex.formats),
-                "audiences": ex.audiences,
-                "themes": ex.themes,
-                "difficulty": ex.difficulty,
-                "people": [low, high],
-                "session": [ex.session.minutes.low, ex.session.minutes.high],
-                "prep": ex.prep.minutes if ex.prep else None,
-                "followUp": (
-                    [ex.follow_up.minutes, ex.follow_up.within_days] if ex.follow_up else None
-                ),
-                "steps": [s.minutes for s in ex.steps],
-            }
-        )
+        return {
+            "id": ex.id,
+            "title": ex.title,
+            "url": exercise_url(ex.id, use_directory_urls),
+            "formats": list(ex.formats),
+            "audiences": ex.audiences,
+            "themes": ex.themes,
+            "difficulty": ex.difficulty,
+            "people": [low, high],
+            "session": [ex.session.minutes.low, ex.session.minutes.high],
+            "prep": ex.prep.minutes if ex.prep else None,
+            "followUp": (
+                [ex.follow_up.minutes, ex.follow_up.within_days] if ex.follow_up else None
+            ),
+            "steps": [s.minutes for s in ex.steps],
+        }
+
     words = {
         "audiences": {k: v.label for k, v in settings.audiences.items()},
         "formats": {k: v.label for k, v in settings.formats.items()},
@@ -536,14 +542,28 @@ def planner_data(
     ]
     # Head-counts of each format, so a plan can say which format a group size makes.
     format_people = {k: [v.people.min, v.people.max] for k, v in settings.formats.items()}
-    data = {
-        "version": 1,
-        "exercises": items,
-        "words": words,
-        "pathways": paths,
-        "formatPeople": format_people,
-    }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    data = {"words": words, "pathways": paths, "formatPeople": format_people}
+    items = _json_list(exercises, item, memo, ("planner", use_directory_urls, id(settings)))
+    return f'{{"version":1,"exercises":{items},{_compact(data)[1:]}\n'
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_list(exercises: list[Exercise], item, memo: dict | None, kind: tuple) -> str:
+    """``[item(ex), …]`` as compact JSON, each exercise's part encoded once while the
+    exercise is the same object (the loader's cache keeps an unchanged file's)."""
+    parts = []
+    for ex in exercises:
+        key = (kind, ex.id)
+        hit = memo.get(key) if memo is not None else None
+        if hit is None or hit[0] is not ex:
+            hit = (ex, _compact(item(ex)))
+            if memo is not None:
+                memo[key] = hit
+        parts.append(hit[1])
+    return "[" + ",".join(parts) + "]"
 
 
 def _planner_page(env: jinja2.Environment, use_directory_urls: bool) -> Page:
@@ -644,11 +664,17 @@ def _redirect_env() -> jinja2.Template:
     )
 
 
-def manifest(exercises: list[Exercise], pathways: list[Pathway], use_directory_urls: bool) -> str:
+def manifest(
+    exercises: list[Exercise],
+    pathways: list[Pathway],
+    use_directory_urls: bool,
+    memo: dict | None = None,
+) -> str:
     """What later steps (playbook pdf) need to know about the pages, as JSON: each
     exercise page, and each pathway with its exercises in order (a pack to print)."""
-    entries = [
-        {
+
+    def entry(ex: Exercise) -> dict:
+        return {
             "id": ex.id,
             "title": ex.title,
             "url": exercise_url(ex.id, use_directory_urls),
@@ -656,8 +682,7 @@ def manifest(exercises: list[Exercise], pathways: list[Pathway], use_directory_u
             "audiences": ex.audiences,
             "worksheet": ex.worksheet is not None,
         }
-        for ex in exercises
-    ]
+
     packs = [
         {
             "id": p.id,
@@ -669,8 +694,8 @@ def manifest(exercises: list[Exercise], pathways: list[Pathway], use_directory_u
         }
         for p in pathways
     ]
-    data = {"version": 1, "exercises": entries, "packs": packs}
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    entries = _json_list(exercises, entry, memo, ("manifest", use_directory_urls))
+    return f'{{"version":1,"exercises":{entries},"packs":{_compact(packs)}}}\n'
 
 
 def _front_matter(data: dict) -> Markup:
