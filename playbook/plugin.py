@@ -190,6 +190,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         )
         self._reuse.start(stamp)
 
+    @event_priority(100)  # before any other plugin sees (or changes) the placeholders
     def on_page_content(self, html: str, *, page, config, files) -> str:
         if self._reuse is not None and page.file.src_uri in self._reuse.reused:
             self._reuse.put_back(page.file.src_uri, page)
@@ -201,6 +202,7 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             page.present_anchor_ids |= blocks.ids()
         return blocks.restore(html)
 
+    @event_priority(100)  # before a plugin that strips comments (a minifier) runs
     def on_post_page(self, output: str, *, page, config) -> str:
         """The blocks kept out of search; and while serving with problems, a banner
         listing them at the top of every page (it goes with the next good build, as every
@@ -209,7 +211,15 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self._reuse is not None and src_uri in self._reuse.reused:
             return self._reuse.kept[src_uri].output
         if (blocks := self._blocks.get(src_uri)) is not None:
-            output = blocks.restore_late(output)
+            output, missing = blocks.restore_late(output)
+            if missing:
+                log.warning(
+                    "playbook: %s lost %d of its worksheet, checklist or card blocks before "
+                    "they were put back: a plugin removed HTML comments from the page before "
+                    "this one ran; list it after playbook in mkdocs.yml",
+                    src_uri,
+                    missing,
+                )
         if self.problems:
             output = self._with_banner(output)
         if self._reuse is not None and self.config.reuse_pages:
@@ -291,10 +301,23 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
                 len(self._reuse.offered),
             )
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        """While serving: every page shows the navigation, so a change to it (a generated
+        page listed in it that changed its title, one that went away) rebuilds them all."""
+        if self._reuse is not None and self.config.reuse_pages:
+            self._reuse.check_nav(_nav_signature(nav.items, self._pages))
+        return nav
+
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files):
         """While serving, a reused page is rendered with an empty template (its output is
         put back whole)."""
         if self._reuse is not None and self.config.reuse_pages:
+            # The pages as they are built and indexed, drafts and other plugins' too; their
+            # addresses as search entries have them (the home page's is "", not "./").
+            self._reuse.order = [
+                ("" if f.url == "./" else f.url, f.src_uri)
+                for f in files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+            ]
             env.bytecode_cache = self._compiled
             if self._reuse.reused:
                 env.loader = jinja2.ChoiceLoader(
@@ -326,11 +349,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
             if self._reuse is not None and self.config.reuse_pages and page.path.endswith(".md"):
                 blocks = tuple(page.blocks.html) if page.blocks else ()
                 self._reuse.offer(page.path, (page.content, blocks, file.edit_uri))
-        if self._reuse is not None:
-            # Page addresses as search entries have them (the home page's is "", not "./").
-            self._reuse.order = [
-                ("" if f.url == "./" else f.url, f.src_uri) for f in files.documentation_pages()
-            ]
         for name in (*STYLES, *SCRIPTS):
             files.append(
                 File.generated(config, f"{ASSET_DIR}/{name}", abs_src_path=str(ASSETS / name))
@@ -382,6 +400,33 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         if self.config.templates:
             server.watch(self.config.templates)
         return server
+
+
+_TITLE = re.compile(r"^title: (.*)$|^# (.*)$", re.M)
+
+
+def _nav_signature(items, pages) -> tuple:
+    """What the navigation shows: its sections, links and pages with their addresses
+    and titles. A generated page's title is read from its text (MkDocs has not read the
+    pages yet); a hand-written page's is covered by the site's digest."""
+    return _nav_items(items, {page.path: page.content for page in pages})
+
+
+def _nav_items(items, texts: dict[str, str]) -> tuple:
+    out = []
+    for item in items:
+        file = getattr(item, "file", None)
+        if file is not None:  # a page
+            title = item.title
+            if file.src_uri in texts:
+                match = _TITLE.search(texts[file.src_uri])
+                title = (title, match.group(0) if match else None)
+            out.append(("page", file.src_uri, file.url, title))
+        elif getattr(item, "children", None) is not None:  # a section
+            out.append(("section", item.title, _nav_items(item.children, texts)))
+        else:  # a link
+            out.append(("link", item.title, getattr(item, "url", None)))
+    return tuple(out)
 
 
 def _matches(ex: Exercise, kind: str, wanted: str) -> bool:

@@ -81,8 +81,18 @@ class Blocks:
     def _inline(self, text: str) -> str:
         return _TOKEN_NUMBER.sub(lambda m: self.html[int(m.group(1))], text)
 
-    def restore_late(self, output: str) -> str:
-        return LATE.sub(lambda m: self.html[int(m.group(1))], output)
+    def restore_late(self, output: str) -> tuple[str, int]:
+        """The finished page with the late blocks in it, and how many of them were
+        missing (taken out with the comments standing for them, by a plugin that strips
+        comments before this one runs)."""
+        found: set[int] = set()
+
+        def put(match: re.Match) -> str:
+            found.add(int(match.group(1)))
+            return self.html[int(match.group(1))]
+
+        output = LATE.sub(put, output)
+        return output, sum(self.late) - len(found)
 
     def ids(self) -> set[str]:
         """The ids the blocks give elements (links to them are checked like any other)."""

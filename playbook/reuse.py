@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,9 @@ class PageReuse:
     offered: dict[str, tuple] = field(default_factory=dict)  # this build's keys
     reused: set[str] = field(default_factory=set)  # this build's reused pages
     order: list[tuple[str, str]] = field(default_factory=list)  # (url, src_uri) of pages
+    # Outputs of this build, kept only once the build has finished (with their entries).
+    pending: dict[str, _Kept] = field(default_factory=dict)
+    nav: object = None  # what the navigation showed in the last build
 
     def start(self, site_stamp: object) -> None:
         """A new build; everything kept is forgotten if what every page shows changed."""
@@ -73,6 +77,15 @@ class PageReuse:
             self.site_stamp = site_stamp
         self.offered = {}
         self.reused = set()
+        self.pending = {}
+
+    def check_nav(self, nav: object) -> None:
+        """The navigation every page shows: if it changed (a title of a generated page
+        listed in it, say), nothing can be reused in this build."""
+        if nav != self.nav:
+            self.reused.clear()
+            self.kept.clear()
+            self.nav = nav
 
     def offer(self, src_uri: str, key: tuple) -> None:
         """A generated page of this build and what its output is made from."""
@@ -82,11 +95,12 @@ class PageReuse:
             self.reused.add(src_uri)
 
     def keep(self, src_uri: str, output: str, page) -> None:
-        """A generated page built in full: keep its output for the next build."""
+        """A generated page built in full: keep its output for the next build (once this
+        one has finished, with the page's search entries)."""
         key = self.offered.get(src_uri)
         if key is None:
             return
-        self.kept[src_uri] = _Kept(key, output, page.toc, page.present_anchor_ids)
+        self.pending[src_uri] = _Kept(key, output, page.toc, page.present_anchor_ids)
 
     def put_back(self, src_uri: str, page) -> str:
         """A reused page: the table of contents and anchors of its last build (other
@@ -103,6 +117,8 @@ class PageReuse:
         entries of the reused pages, in the order of the pages, as a full build has them;
         and keep this build's entries of every page for the next one."""
         path = os.path.join(site_dir, "search", "search_index.json")
+        self.kept.update(self.pending)
+        self.pending = {}
         if not os.path.isfile(path):  # no search plugin: nothing to put back
             self.entries.update((src, []) for src in self.offered if src not in self.reused)
             return
@@ -129,16 +145,28 @@ class PageReuse:
                 file.write(data)
 
 
+_INHERIT = re.compile(rb"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.M)
+
+
 def site_stamp(
     config_file: str | None, docs_dir: str, theme_dir: str | None, skip: list[Path], *extra
 ) -> str:
-    """A digest of what every page shows: the MkDocs configuration file, the name, size
-    and modification time of every file in the docs folder (outside ``skip``) and in the
-    theme's overrides, and ``extra``."""
+    """A digest of what every page shows: the MkDocs configuration file (and the files
+    it inherits from), the name, size and modification time of every file in the docs
+    folder (outside ``skip``) and in the theme's overrides, and ``extra``."""
     digest = hashlib.blake2b(digest_size=16)
-    if config_file and os.path.isfile(config_file):
+    seen: set[str] = set()
+    while config_file and os.path.isfile(config_file) and config_file not in seen:
+        seen.add(config_file)
         with open(config_file, "rb") as file:
-            digest.update(file.read())
+            data = file.read()
+        digest.update(data)
+        parent = _INHERIT.search(data)
+        if parent is None:
+            break
+        config_file = os.path.join(
+            os.path.dirname(config_file), parent.group(1).decode("utf-8", "replace").strip()
+        )
     skipped = {os.path.realpath(p) for p in skip}
     for folder in (docs_dir, theme_dir):
         if not folder or not os.path.isdir(folder):

@@ -315,3 +315,22 @@ def test_a_pathway_edit_reaches_the_cards_of_a_cached_catalog():
         p.path: p.content for p in generate_pages(library, env, cache=cache, pathways=[pathway])
     }
     assert 'data-pb-pathways="start-here"' in again["exercises/index.md"]
+
+
+def test_blocks_come_back_in_place_and_late_ones_after_the_theme():
+    from playbook.render import Blocks
+
+    blocks = Blocks()
+    early = blocks.add("<div>early</div>")
+    late = blocks.add('<form id="f">late</form>', late=True)
+    converted = f"<h2>Title</h2>\n<p>{early}</p>\n<p>{late}</p>"
+    content = blocks.restore(converted)
+    assert "<div>early</div>" in content and "late</form>" not in content
+    assert blocks.ids() == {"f"}
+    page, missing = blocks.restore_late(f"<body>{content}</body>")
+    assert missing == 0 and '<form id="f">late</form>' in page
+    # A plugin that strips comments before the late blocks are put back loses them;
+    # the plugin is told how many went missing.
+    stripped = re.sub(r"<!--.*?-->", "", content)
+    _, missing = blocks.restore_late(stripped)
+    assert missing == 1

@@ -16,8 +16,15 @@ from conftest import ROOT, copy_project
 
 STEPS = ROOT / "tests" / "serve_steps.py"
 # Steps of serve_steps.py in order; after these, nothing can be reused (what every
-# page shows changed: the problems banner, or a hand-written page's title in the nav).
-EVERYTHING_NEW = {"first build", "a problem", "the problem fixed", "a hand-written page's title"}
+# page shows changed: the problems banner, the navigation, the site's configuration).
+EVERYTHING_NEW = {
+    "first build",
+    "a problem",
+    "the problem fixed",
+    "a pathway's title, shown in the navigation",
+    "the inherited site name",
+    "a hand-written page's title",
+}
 NAMES = [
     "first build",
     "an exercise added",
@@ -26,6 +33,8 @@ NAMES = [
     "the exercise deleted",
     "a problem",
     "the problem fixed",
+    "a pathway's title, shown in the navigation",
+    "the inherited site name",
     "a hand-written page's title",
     "nothing changed",
 ]
@@ -102,3 +111,12 @@ def test_an_edit_shows_everywhere_it_should(series):
     assert "exercises/sample/" not in index
     assert "pb-build-problems" in (out / "step-5" / "index.html").read_text(encoding="utf-8")
     assert "pb-build-problems" not in (out / "step-6" / "index.html").read_text(encoding="utf-8")
+    # Every page's navigation shows the pathway's new title, then the inherited name.
+    levels = out / "step-7" / "levels" / "index.html"
+    assert "A changed pathway" in levels.read_text(encoding="utf-8")
+    levels = out / "step-8" / "levels" / "index.html"
+    assert "Renamed site" in levels.read_text(encoding="utf-8")
+    # The hook that strips comments ran after the plugin put the worksheets back.
+    last = (out / "step-10" / "exercises" / other / "index.html").read_text(encoding="utf-8")
+    assert 'class="pb-worksheet"' in last and "<!--" not in last
+    assert (out / "step-10" / "guides" / "teams" / "index.html").is_file()  # the draft
