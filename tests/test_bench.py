@@ -25,7 +25,7 @@ ROWS = [
     "floor: plain-Markdown build, s",
     "our build / floor",
     "growth of the build time",
-    "full rebuild after editing one exercise, s",
+    "rebuild after editing one exercise, as serve does, s",
     "serve: saved edit to page served, s",
     "hand-written baseline build, s",
     "generator share of that rebuild, ms",
