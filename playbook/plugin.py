@@ -78,7 +78,8 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         self._render_cache = RenderCache()
         self._environment: tuple[tuple, jinja2.Environment] | None = None
         self._serving = False
-        self._reuse: PageReuse | None = None
+        self._reuse: PageReuse | None = None  # while serving (see reuse.py)
+        self._compiled = CompiledTemplates()  # the theme's templates, across serve rebuilds
         # While serving: what each file held when it last had no problems, and the
         # problems of the current build (shown at the top of every page).
         self._last_good: dict[Path, object] = {}
@@ -95,7 +96,6 @@ class PlaybookPlugin(BasePlugin[PlaybookConfig]):
         server (a failed build makes every request of `mkdocs serve` wait)."""
         self._serving = command == "serve"
         self._reuse = PageReuse() if self._serving else None
-        self._compiled = CompiledTemplates()
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         root = Path(config.config_file_path or ".").parent
