@@ -513,11 +513,7 @@ def planner_data(
     def item(ex: Exercise) -> dict:
         low, high = settings.people(ex)
         return {
-            "id": ex.id,
-            "title": ex.title,
-            "url": exercise_url(ex.id, use_directory_urls),
-            "formats": list(ex.formats),
-            "audiences": ex.audiences,
+            **_listing(ex, use_directory_urls),
             "themes": ex.themes,
             "difficulty": ex.difficulty,
             "people": [low, high],
@@ -545,6 +541,17 @@ def planner_data(
     data = {"words": words, "pathways": paths, "formatPeople": format_people}
     items = _json_list(exercises, item, memo, ("planner", use_directory_urls, id(settings)))
     return f'{{"version":1,"exercises":{items},{_compact(data)[1:]}\n'
+
+
+def _listing(ex: Exercise, use_directory_urls: bool) -> dict:
+    """What every list of exercises in the site's data files starts with."""
+    return {
+        "id": ex.id,
+        "title": ex.title,
+        "url": exercise_url(ex.id, use_directory_urls),
+        "formats": list(ex.formats),
+        "audiences": ex.audiences,
+    }
 
 
 def _compact(value) -> str:
@@ -674,14 +681,7 @@ def manifest(
     exercise page, and each pathway with its exercises in order (a pack to print)."""
 
     def entry(ex: Exercise) -> dict:
-        return {
-            "id": ex.id,
-            "title": ex.title,
-            "url": exercise_url(ex.id, use_directory_urls),
-            "formats": list(ex.formats),
-            "audiences": ex.audiences,
-            "worksheet": ex.worksheet is not None,
-        }
+        return {**_listing(ex, use_directory_urls), "worksheet": ex.worksheet is not None}
 
     packs = [
         {

@@ -54,6 +54,7 @@ class Blocks:
 
     html: list[str] = field(default_factory=list)
     late: list[bool] = field(default_factory=list)
+    _ids: tuple[int, set[str]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, html: str, late: bool = False) -> Markup:
         html = str(html)
@@ -95,8 +96,11 @@ class Blocks:
         return output, sum(self.late) - len(found)
 
     def ids(self) -> set[str]:
-        """The ids the blocks give elements (links to them are checked like any other)."""
-        return {i for html in self.html for i in _ID.findall(html)}
+        """The ids the blocks give elements (links to them are checked like any other);
+        found once, as a page's blocks do not change after it is rendered."""
+        if self._ids is None or self._ids[0] != len(self.html):
+            self._ids = (len(self.html), {i for html in self.html for i in _ID.findall(html)})
+        return self._ids[1]
 
 
 _ID = re.compile(r'\bid="([^"]+)"')
